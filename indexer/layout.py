@@ -1,0 +1,169 @@
+"""Turn a page's raw lines into paragraphs.
+
+Page texts come from OCR of narrow newspaper columns: a hard line break every ~15
+characters (even inside names and numbers), blank lines where a column ends in the
+middle of a sentence, and spaces the OCR put between Han characters and digits.
+Other pages hold one paragraph per line. The rules here are about the *shape* of
+lines (width relative to their neighbours, final punctuation, indentation), never about
+the words of a particular page.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+TERMINAL_PUNCT = "。！？!?…；;：:"
+CLOSING_QUOTES = "”’」』）)】"
+HEADING_RE = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
+LIST_ITEM_RE = re.compile(r"^[-*•·]\s+")
+INDENT_RE = re.compile(r"^[ \t\u3000]+\S")
+_SPACE_NEAR_HAN_RE = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】])[ \t\u3000\u00a0]+"
+    r"|[ \t\u3000\u00a0]+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】])"
+)
+
+
+@dataclass
+class Paragraph:
+    """A run of joined lines. ``heading`` is the markdown level (1–6) or 0."""
+
+    text: str
+    heading: int = 0
+    blank_before: int = 0  # blank lines that preceded it in the page
+    line_no: int = 0  # 1-based line of its first line
+    list_item: bool = False
+
+
+def char_width(ch: str) -> float:
+    """Display width in 'Han character' units: wide/fullwidth = 1, the rest = 0.5."""
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
+
+
+def text_width(s: str) -> float:
+    return sum(char_width(c) for c in s.strip())
+
+
+def tidy_spaces(s: str) -> str:
+    """Drop spaces that touch Han characters or CJK punctuation (OCR artefacts); keep latin spacing."""
+    s = s.replace("\u00a0", " ")
+    s = _SPACE_NEAR_HAN_RE.sub("", s)
+    return re.sub(r"[ \t]{2,}", " ", s).strip()
+
+
+def ends_sentence(s: str) -> bool:
+    """True when the line ends a sentence (optionally followed by closing quotes/brackets)."""
+    s = s.rstrip()
+    stripped = s.rstrip(CLOSING_QUOTES)
+    if stripped and stripped[-1] in TERMINAL_PUNCT:
+        return True
+    # （下转第4版） style markers end a paragraph too
+    return bool(re.search(r"[（(][上下]?转第?\s*\S{1,3}\s*版[）)]$", s))
+
+
+def _local_width(widths: list[float | None], i: int, radius: int = 4) -> float | None:
+    """Typical width of the lines around line ``i`` (itself excluded), None if no neighbours."""
+    around = [w for j, w in enumerate(widths[max(0, i - radius): i + radius + 1], start=max(0, i - radius)) if j != i and w]
+    if len(around) < 2:
+        return None
+    return statistics.median(around)
+
+
+def _is_structural(line: str) -> bool:
+    """Lines that always stand alone: markdown headings, list items, separators."""
+    s = line.strip()
+    return bool(HEADING_RE.match(s) or LIST_ITEM_RE.match(s))
+
+
+HAN_SPACE_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+LEAD_START_RE = re.compile(r"^\s*(?:本报讯|本报[^\s，,。]{0,12}电|新华社)")
+
+
+def should_join(
+    prev: str, nxt: str, blanks: int, prev_w: float, local_w: float | None, next_w: float, prev_first: bool = False
+) -> bool:
+    """Decide whether line ``nxt`` continues the paragraph that ends with line ``prev``.
+
+    A wrapped column line is (nearly) as wide as its neighbours and does not end a
+    sentence; OCR puts blank lines between columns, so a full line may continue
+    across one or two blank lines. One-paragraph-per-line pages have long lines that
+    only break mid-sentence when the source hard-wrapped them.
+    """
+    if _is_structural(prev) or _is_structural(nxt):
+        return False
+    if INDENT_RE.match(nxt):
+        return False
+    if ends_sentence(prev) or blanks > 2 or LEAD_START_RE.match(nxt):
+        return False
+    if blanks and (HAN_SPACE_HAN_RE.search(prev) or HAN_SPACE_HAN_RE.search(nxt)):
+        return False  # spaced phrases are headline typography, not wrapped body text
+    # a paragraph's first line is indented by about two characters
+    slack = 3.5 if prev_first else 1.5
+    full = local_w is not None and local_w >= 6 and local_w - slack <= prev_w <= local_w + 3
+    if full:
+        return True
+    if blanks == 0:
+        # hard wrap in a long-line page (prose line broken mid-sentence)
+        if prev_w >= 25 and not ends_sentence(prev):
+            return True
+        # the last lines of a narrow box wrap at the same (smaller) width
+        if prev_w >= 6 and abs(prev_w - next_w) <= 1.5 and prev.rstrip()[-1:] in "，、,":
+            return True
+        if prev.rstrip()[-1:] in "，、,":
+            return True
+    return False
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split a page into paragraphs, joining wrapped lines without adding or losing characters
+    (other than OCR spaces next to Han characters)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    widths: list[float | None] = [text_width(line) or None for line in lines]
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    current_start = 0
+    current_blank_before = 0
+    blanks = 0
+    prev_index = -1
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            paragraphs.append(_make_paragraph(current, current_blank_before, current_start + 1))
+            current = []
+
+    for i, line in enumerate(lines):
+        if not line.strip():
+            blanks += 1
+            continue
+        if current:
+            prev = lines[prev_index]
+            if should_join(
+                prev, line, blanks, widths[prev_index] or 0, _local_width(widths, prev_index), widths[i] or 0,
+                prev_first=len(current) == 1,
+            ):
+                current.append(line)
+                prev_index = i
+                blanks = 0
+                continue
+            flush()
+        current = [line]
+        current_start = i
+        current_blank_before = blanks
+        prev_index = i
+        blanks = 0
+    flush()
+    return paragraphs
+
+
+def _make_paragraph(lines: list[str], blank_before: int, line_no: int) -> Paragraph:
+    first = lines[0].strip()
+    m = HEADING_RE.match(first)
+    if m and len(lines) == 1:
+        return Paragraph(tidy_spaces(m.group(2)), heading=len(m.group(1)), blank_before=blank_before, line_no=line_no)
+    joined = "".join(line.strip() for line in lines)
+    list_item = bool(LIST_ITEM_RE.match(first))
+    return Paragraph(tidy_spaces(joined), blank_before=blank_before, line_no=line_no, list_item=list_item)
