@@ -1,0 +1,138 @@
+"""The ``jinbao`` command: parse, index, serve, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_INDEX = Path("index")
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def sample_archive() -> Path:
+    """The bundled sample archive (five real pages)."""
+    return _repo_root() / "samples" / "archive"
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date YYYY-MM-DD: {value!r}") from None
+
+
+@click.group(help="晋报检索 jinbao — index and search Shanxi newspaper archives.")
+def main() -> None:
+    pass
+
+
+@main.command("parse")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--paper", default="unknown", help="Paper slug used in article ids.")
+@click.option("--paper-name", default="", help="The paper's name, e.g. 晋中日报.")
+@click.option("--home-region", default=None, help="Region that 我市/全市/市委 … refer to, e.g. 晋中市.")
+@click.option("--date", "date", callback=_date, default=None, help="Issue date YYYY-MM-DD (inferred from the text if absent).")
+@click.option("--page", "page_no", type=click.IntRange(1, 999), default=1, help="Page number.")
+def parse_cmd(page: Path, paper: str, paper_name: str, home_region: str | None, date: dt.date | None, page_no: int) -> None:
+    """Print the articles of PAGE as JSON Lines."""
+    from .gazetteer import Gazetteer
+    from .pipeline import Enricher, parse_text
+    from .textio import PageReadError, read_page
+
+    try:
+        text, _enc = read_page(page)
+    except PageReadError as exc:
+        raise click.ClickException(f"{page}: {exc}") from exc
+    articles = parse_text(
+        text, Enricher(Gazetteer.load()), paper=paper, paper_name=paper_name, home_region=home_region,
+        date=date, page=page_no, date_source="option",
+    )
+    for art in articles:
+        click.echo(json.dumps(art.to_dict(), ensure_ascii=False))
+
+
+@main.command("index")
+@click.argument("archive", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
+              show_default=True, help="Index directory.")
+@click.option("--paper", default=None, help="Only scan this paper (slug).")
+@click.option("--since", callback=_date, default=None, help="Only scan issues from this date on.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every page written.")
+def index_cmd(archive: Path, index_dir: Path, paper: str | None, since: dt.date | None, verbose: bool) -> None:
+    """Build or incrementally update the index from ARCHIVE."""
+    sys.exit(run_index(archive, index_dir, paper=paper, since=since, verbose=verbose))
+
+
+def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since: dt.date | None = None,
+              verbose: bool = False) -> int:
+    """Index and report; returns the exit code (0 done, 1 done with skipped files, 2 could not run)."""
+    from whoosh.index import LockError
+
+    from .build import build_index
+
+    if not archive.is_dir():
+        click.echo(f"error: archive folder {archive} does not exist", err=True)
+        return 2
+    try:
+        summary = build_index(archive, index_dir, paper=paper, since=since,
+                              log=(lambda m: click.echo(m, err=True)) if verbose else None)
+    except LockError:
+        click.echo(f"error: another re-index holds the lock on {index_dir}", err=True)
+        return 2
+    except OSError as exc:
+        click.echo(f"error: cannot write the index in {index_dir}: {exc}", err=True)
+        return 2
+    for problem in summary.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(summary.line())
+    return 1 if summary.problems else 0
+
+
+@main.command("serve")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
+              show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+def serve_cmd(index_dir: Path, host: str, port: int, threads: int) -> None:
+    """Serve the search site with waitress."""
+    serve(index_dir, host, port, threads)
+
+
+def serve(index_dir: Path, host: str, port: int, threads: int = 8) -> None:
+    import waitress
+
+    from search_app import create_app
+
+    try:
+        app = create_app({"INDEX_DIR": str(index_dir)})
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"晋报检索 serving {index_dir} on http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=threads)
+
+
+@main.command("demo")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
+              show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+def demo_cmd(index_dir: Path, host: str, port: int) -> None:
+    """Index the bundled sample archive into INDEX and serve it."""
+    code = run_index(sample_archive(), index_dir)
+    if code == 2:
+        sys.exit(code)
+    serve(index_dir, host, port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Page text -> enriched articles: the parser plus the region and official extractors.
+
+This is the single function that both ``jinbao parse`` and ``jinbao index`` call, so
+what the CLI prints is exactly what gets indexed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .article import Article
+from .dates import infer_issue_date
+from .entities import extract_leaders, extract_regions
+from .gazetteer import Gazetteer
+from .parse import PageInfo, parse_page
+
+
+@dataclass
+class Enricher:
+    """Fills ``regions``, ``leaders`` and ``leader_titles`` of an article."""
+
+    gazetteer: Gazetteer
+
+    def __call__(self, article: Article, home_region: str | None) -> None:
+        head = "\n".join([article.title or "", *article.subtitles])
+        text = head + "\n" + article.body
+        article.regions = extract_regions(text, self.gazetteer, home_region)
+        titles = extract_leaders(text)
+        article.leader_titles = titles
+        article.leaders = list(titles)
+
+
+def parse_text(
+    text: str,
+    enricher: Enricher,
+    *,
+    paper: str = "unknown",
+    paper_name: str = "",
+    home_region: str | None = None,
+    date: dt.date | None = None,
+    page: int = 1,
+    date_source: str = "archive",
+) -> list[Article]:
+    """Parse one page; with no ``date`` the issue date is inferred from the text."""
+    if date is None:
+        date = infer_issue_date(text)
+        date_source = "inferred" if date else "unknown"
+    info = PageInfo(paper=paper, paper_name=paper_name, date=date, page=page, date_source=date_source)
+    return parse_page(text, info, home_region=home_region, enrich=enricher)

@@ -1,0 +1,177 @@
+"""The reader's query language, parsed into Whoosh query objects we build ourselves.
+
+Syntax (documented on the search page):
+
+* ``刘星 生态环境`` — every word must match (AND);
+* ``"正确政绩观"`` (or “…”) — an exact string;
+* ``榆次 OR 太谷`` — either;
+* ``-督察`` — exclude;
+* ``标题:政绩观`` / ``title:…`` — search headlines only.
+
+No raw Whoosh syntax reaches the engine: wildcards, fuzzy terms, field names other
+than 标题/title and ranges are just text. Each unquoted chunk matches an article if
+the chunk occurs there as an exact string (character bigrams) *or* if all its jieba
+words occur (word field or exact string). So whatever jieba does with a name, a string
+that is in the article finds it; and a query of several words typed without spaces
+still finds articles that use the words apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer import segment
+from indexer.analysis import bigrams_of, char_units, is_han
+from indexer.normalize import normalize
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+
+_TOKEN_RE = re.compile(r'(-?)(?:(标题|title)[:：])?(?:"([^"]*)"?|“([^”]*)”?|(\S+))', re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A query the reader must fix (too long, too many terms)."""
+
+
+@dataclass
+class Term:
+    text: str  # normalised text
+    exact: bool = False
+    title_only: bool = False
+    negated: bool = False
+    words: list[str] = field(default_factory=list)  # jieba words used for matching/highlighting
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Term]]  # AND of OR-groups
+    excluded: list[Term]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    def tokens(self) -> list[str]:
+        """How the query was understood, for display (检索词切分为 …)."""
+        out: list[str] = []
+        for group in self.groups:
+            parts = []
+            for t in group:
+                prefix = "标题:" if t.title_only else ""
+                parts.append(prefix + (f"“{t.text}”" if t.exact else "/".join(t.words or [t.text])))
+            out.append(" OR ".join(parts))
+        out.extend("-" + t.text for t in self.excluded)
+        return out
+
+    def highlight_strings(self) -> list[str]:
+        """Strings to mark in snippets: whole exact strings and the matching words."""
+        strings: set[str] = set()
+        for group in self.groups:
+            for t in group:
+                strings.add(t.text)
+                strings.update(w for w in t.words if len(w) > 1 or not is_han(w))
+        return sorted((s for s in strings if s.strip()), key=len, reverse=True)
+
+
+def _words(text: str) -> list[str]:
+    """Significant jieba words of a chunk: single Han characters are dropped when longer words exist."""
+    words = [w.strip() for w in segment.current().cut(text)]
+    words = [w for w in words if w and any(c.isalnum() for c in w)]
+    long_words = [w for w in words if len(w) > 1 or not is_han(w)]
+    return long_words or words
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """Parse the reader's query string; raises :class:`QueryError` for abusive input."""
+    q = q.strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"检索词过长（{len(q)} 字），最多 {MAX_QUERY_CHARS} 字")
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = False
+    count = 0
+    for m in _TOKEN_RE.finditer(normalize(q)):
+        neg, field_name, quoted1, quoted2, bare = m.groups()
+        quoted = quoted1 if quoted1 is not None else quoted2
+        if quoted is None and bare == "or" and not neg and not field_name:
+            pending_or = bool(groups)
+            continue
+        text = (quoted if quoted is not None else bare or "").strip()
+        if not text or not any(c.isalnum() for c in text):
+            continue
+        count += 1
+        if count > MAX_TERMS:
+            raise QueryError(f"检索词过多，最多 {MAX_TERMS} 个")
+        term = Term(text=text, exact=quoted is not None, title_only=bool(field_name), negated=bool(neg))
+        term.words = [text] if term.exact else _words(text)
+        if term.negated:
+            excluded.append(term)
+            pending_or = False
+            continue
+        if pending_or and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    return ParsedQuery(groups, excluded)
+
+
+# --- to Whoosh -----------------------------------------------------------------------
+
+
+def exact_query(text: str, fieldname: str) -> wq.Query | None:
+    """Exact-string match on a bigram field: a phrase of consecutive bigrams."""
+    grams = bigrams_of(text)
+    if not grams:
+        return None
+    if len(grams) == 1:
+        return wq.Term(fieldname, grams[0])
+    return wq.Phrase(fieldname, grams)
+
+
+def _word_query(word: str, title_only: bool) -> wq.Query:
+    """One jieba word: as a word token (ranked by BM25F) or as an exact string."""
+    chars_field = "title_chars" if title_only else "chars"
+    options: list[wq.Query] = [wq.Term("title", word)]
+    if not title_only:
+        options.append(wq.Term("body", word))
+    units = list(char_units(word))
+    if len(units) > 1 or (units and not is_han(units[0][0][0])):
+        ex = exact_query(word, chars_field)
+        if ex is not None:
+            options.append(ex)
+    return wq.Or(options)
+
+
+def term_query(term: Term) -> wq.Query:
+    chars_field = "title_chars" if term.title_only else "chars"
+    exact = exact_query(term.text, chars_field)
+    if term.exact:
+        if exact is not None:
+            # the phrase also scores on the word fields when jieba agrees
+            words = [w.strip() for w in segment.current().cut(term.text) if any(c.isalnum() for c in w)]
+            boost = [wq.Phrase("title" if term.title_only else "body", words)] if len(words) > 1 else []
+            return wq.AndMaybe(exact, wq.Or(boost)) if boost else exact
+        return _word_query(term.text, term.title_only)
+    word_parts = [_word_query(w, term.title_only) for w in term.words]
+    by_words: wq.Query = word_parts[0] if len(word_parts) == 1 else wq.And(word_parts)
+    if exact is None or len(term.words) <= 1 and term.words == [term.text]:
+        return by_words
+    return wq.Or([exact, by_words])
+
+
+def to_whoosh(parsed: ParsedQuery) -> wq.Query:
+    """The Whoosh query for a parsed query (``Every`` when there are no positive terms)."""
+    clauses: list[wq.Query] = []
+    for group in parsed.groups:
+        options = [term_query(t) for t in group]
+        clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+    positive: wq.Query = wq.Every() if not clauses else clauses[0] if len(clauses) == 1 else wq.And(clauses)
+    if parsed.excluded:
+        negative = wq.Or([term_query(t) for t in parsed.excluded])
+        return wq.AndNot(positive, negative)
+    return positive

@@ -1,0 +1,60 @@
+"""Shared fixtures: the bundled sample archive built into a real index in a temp dir,
+once per session, and a Flask test client on it (the real path: parse -> index -> HTTP)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.gazetteer import Gazetteer
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_ARCHIVE = REPO / "samples" / "archive"
+GOLD = REPO / "tests" / "data" / "seeds_gold.json"
+MANIFEST = REPO / "samples" / "manifest.csv"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer):
+    """(index_dir, summary) of the sample archive indexed from scratch."""
+    index_dir = tmp_path_factory.mktemp("index")
+    summary = build_index(SAMPLE_ARCHIVE, index_dir, gazetteer=gazetteer)
+    return index_dir, summary
+
+
+@pytest.fixture(scope="session")
+def app(sample_index):
+    from search_app import create_app
+
+    index_dir, _summary = sample_index
+    application = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    return application
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def all_articles(app):
+    """Every indexed article (as stored), for expectations computed from the text itself."""
+    engine = app.extensions["jinbao_engine"]
+    import json
+
+    with engine.searcher() as s:
+        return [json.loads(f["doc"]) for f in s.all_stored_fields()]
+
+
+def copy_archive(dest: Path) -> Path:
+    target = dest / "archive"
+    shutil.copytree(SAMPLE_ARCHIVE, target)
+    return target

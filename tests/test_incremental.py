@@ -1,0 +1,78 @@
+"""Incremental re-indexing: change one page, delete one, add one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import copy_archive
+from indexer.build import build_index, open_index
+
+
+def stored_ids(index_dir) -> list[str]:
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        return [f["id"] for f in s.all_stored_fields()]
+
+
+def test_change_delete_add(tmp_path, gazetteer):
+    archive = copy_archive(tmp_path)
+    index_dir = tmp_path / "index"
+    first = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert (first.added, first.updated, first.removed, first.unchanged, first.skipped) == (5, 0, 0, 0, 0)
+    ids_before = stored_ids(index_dir)
+    assert len(ids_before) == len(set(ids_before)) == first.articles_total
+
+    again = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert again.articles_written == 0
+    assert sorted(stored_ids(index_dir)) == sorted(ids_before)
+
+    # change: append a new short article to one page
+    changed = archive / "taiyuan-daily" / "2021-12-23" / "01.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8")
+        + "\n\n万柏林区举办冬季长跑活动\n\n本报讯(记者测试)12月21日,万柏林区举办冬季长跑活动,千余名群众参加。\n",
+        encoding="utf-8",
+    )
+    # delete one page, add one (a copy of another page under a new date)
+    removed = archive / "luzhou" / "2026-06-04" / "01.txt"
+    removed_count = len([i for i in ids_before if i.startswith("luzhou-2026-06-04-01-")])
+    removed.unlink()
+    new_dir = archive / "jinzhong-daily" / "2026-06-03"
+    new_dir.mkdir()
+    shutil.copy(archive / "jinzhong-daily" / "2026-06-02" / "01.txt", new_dir / "02.txt")
+
+    third = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert (third.added, third.updated, third.removed, third.unchanged, third.skipped) == (1, 1, 1, 3, 0)
+    ids_after = stored_ids(index_dir)
+    assert len(ids_after) == len(set(ids_after)), "no duplicates"
+    assert not [i for i in ids_after if i.startswith("luzhou-")]
+    copied = [i for i in ids_after if i.startswith("jinzhong-daily-2026-06-03-02-")]
+    originals = [i for i in ids_before if i.startswith("jinzhong-daily-2026-06-02-01-")]
+    assert len(copied) == len(originals)
+    taiyuan_before = [i for i in ids_before if i.startswith("taiyuan-daily-")]
+    taiyuan_after = [i for i in ids_after if i.startswith("taiyuan-daily-")]
+    assert len(taiyuan_after) == len(taiyuan_before) + 1
+    assert len(ids_after) == len(ids_before) - removed_count + len(copied) + 1
+    assert third.articles_total == len(ids_after)
+
+    # the changed page's new article is searchable
+    from search_app import create_app
+
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    data = client.get("/api/search", query_string={"q": "冬季长跑"}).get_json()
+    assert data["total"] == 1 and data["results"][0]["paper"] == "taiyuan-daily"
+
+
+def test_manifest_rebuilt_when_stale(tmp_path, gazetteer):
+    archive = copy_archive(tmp_path)
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, gazetteer=gazetteer)
+    manifest = index_dir / "pages.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["generation"] = -1  # as if the run crashed between the commit and the manifest write
+    data["pages"] = {}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    again = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert again.unchanged == 5 and again.added == 0
