@@ -65,6 +65,15 @@ def dictionary_words(gazetteer: Gazetteer) -> list[str]:
     return gazetteer.names_for_dictionary()
 
 
+def configure_segmenter(gazetteer: Gazetteer) -> segment.Segmenter:
+    """Load jieba with the indexing dictionary (once per process unless the words change)."""
+    words = dictionary_words(gazetteer)
+    current = segment.Segmenter.fingerprint_of(words)
+    if segment.is_configured(current):
+        return segment.current()
+    return segment.configure(words)
+
+
 def write_userdict(index_dir: Path, words: list[str]) -> None:
     _atomic_write(index_dir / USERDICT_FILE, "\n".join(sorted(set(words))) + "\n")
 
@@ -187,8 +196,8 @@ def build_index(
     gazetteer = gazetteer or Gazetteer.load()
     summary = IndexSummary()
 
-    words = dictionary_words(gazetteer)
-    seg = segment.configure(words)
+    seg = configure_segmenter(gazetteer)
+    words = seg.user_words
     ix = open_or_create(index_dir)
     meta = load_meta(index_dir)
     rebuild_all = meta.get("dictionary") not in (None, seg.fingerprint) or meta.get("schema_version") not in (

@@ -44,6 +44,7 @@ def main() -> None:
 @click.option("--page", "page_no", type=click.IntRange(1, 999), default=1, help="Page number.")
 def parse_cmd(page: Path, paper: str, paper_name: str, home_region: str | None, date: dt.date | None, page_no: int) -> None:
     """Print the articles of PAGE as JSON Lines."""
+    from .build import configure_segmenter
     from .gazetteer import Gazetteer
     from .pipeline import Enricher, parse_text
     from .textio import PageReadError, read_page
@@ -52,8 +53,10 @@ def parse_cmd(page: Path, paper: str, paper_name: str, home_region: str | None, 
         text, _enc = read_page(page)
     except PageReadError as exc:
         raise click.ClickException(f"{page}: {exc}") from exc
+    gazetteer = Gazetteer.load()
+    configure_segmenter(gazetteer)
     articles = parse_text(
-        text, Enricher(Gazetteer.load()), paper=paper, paper_name=paper_name, home_region=home_region,
+        text, Enricher(gazetteer), paper=paper, paper_name=paper_name, home_region=home_region,
         date=date, page=page_no, date_source="option",
     )
     for art in articles:

@@ -23,8 +23,8 @@ class Enricher:
     gazetteer: Gazetteer
 
     def __call__(self, article: Article, home_region: str | None) -> None:
-        head = "\n".join([article.title or "", *article.subtitles])
-        text = head + "\n" + article.body
+        # sentence breaks between headline parts and body: the extractors strip whitespace
+        text = "。\n".join([p for p in (article.title, *article.subtitles) if p] + [article.body])
         article.regions = extract_regions(text, self.gazetteer, home_region)
         titles = extract_leaders(text)
         article.leader_titles = titles

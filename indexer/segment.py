@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 import jieba
 
 _lock = threading.Lock()
-_current: "Segmenter | None" = None
+_current: Segmenter | None = None
 
 
 class Segmenter:
@@ -25,13 +25,23 @@ class Segmenter:
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         words = sorted({w.strip() for w in user_words if w and w.strip()})
-        self.fingerprint = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
+        self.fingerprint = self.fingerprint_of(words)
         self.user_words = words
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         for word in words:
             self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000))
+
+    @staticmethod
+    def fingerprint_of(user_words: Iterable[str]) -> str:
+        words = sorted({w.strip() for w in user_words if w and w.strip()})
+        return hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        """The underlying jieba tokenizer (for POS tagging in the extractors)."""
+        return self._tokenizer
 
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(word, start, end) for every segment of ``text``, offsets into ``text``."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.build import build_index, configure_segmenter
 from indexer.gazetteer import Gazetteer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +20,12 @@ MANIFEST = REPO / "samples" / "manifest.csv"
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     return Gazetteer.load()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def segmenter(gazetteer: Gazetteer):
+    """jieba loaded once for the whole session with the indexing dictionary, as in production."""
+    return configure_segmenter(gazetteer)
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,10 @@ import pytest
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-from indexer import segment
 from indexer.analysis import CharBigramTokenizer, JiebaTokenizer, bigrams_of
 from indexer.schema import build_schema
 
 TEXT = "区委副书记、区长魏振东作具体安排。总投资60亿元、年产20万吨"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def configured():
-    if not segment.is_configured():
-        segment.configure([])
 
 
 @pytest.mark.parametrize("tokenizer", [JiebaTokenizer(), CharBigramTokenizer()])
