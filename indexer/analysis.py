@@ -65,12 +65,12 @@ def char_units(text: str) -> Iterator[tuple[str, int, int, bool]]:
             i += 1
 
 
-def _token(positions: bool, chars: bool, removestops: bool, mode: str, kwargs: dict) -> Token:
-    return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+class _ContractTokenizer(Tokenizer):
+    """Whoosh's tokenizer contract, once: subclasses only say which terms a text has.
 
-
-class JiebaTokenizer(Tokenizer):
-    """Word tokens from jieba, normalised (full-width -> half-width, lower case)."""
+    ``_terms(norm)`` yields ``(text, start, end, ordinal)`` for the normalised value, with
+    ordinals counting from 0 (gaps allowed, to stop phrases spanning punctuation).
+    """
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -78,12 +78,15 @@ class JiebaTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
+    def _terms(self, norm: str) -> Iterator[tuple[str, int, int, int]]:
+        raise NotImplementedError
+
     def __call__(  # noqa: PLR0913 - Whoosh's contract
         self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
         removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
         mode: str = "", **kwargs,
     ) -> Iterator[Token]:
-        t = _token(positions, chars, removestops, mode, kwargs)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = value
             t.text = normalize(value)
@@ -95,86 +98,54 @@ class JiebaTokenizer(Tokenizer):
                 t.endchar = start_char + len(value)
             yield t
             return
-        norm = normalize(value)
-        pos = start_pos
-        for word, start, end in segment.current().tokenize(norm):
-            if not any(is_word_char(c) for c in word):
-                continue  # punctuation and whitespace are not terms
-            word = word.strip()
-            t.text = word
+        for text, start, end, ordinal in self._terms(normalize(value)):
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
                 t.original = value[start:end]
             if positions:
-                t.pos = pos
+                t.pos = start_pos + ordinal
             if chars:
                 t.startchar = start_char + start
                 t.endchar = start_char + end
-            pos += 1
             yield t
 
 
-class CharBigramTokenizer(Tokenizer):
+class JiebaTokenizer(_ContractTokenizer):
+    """Word tokens from jieba, normalised (full-width -> half-width, lower case)."""
+
+    def _terms(self, norm: str) -> Iterator[tuple[str, int, int, int]]:
+        ordinal = 0
+        for word, start, end in segment.current().tokenize(norm):
+            if not any(is_word_char(c) for c in word):
+                continue  # punctuation and whitespace are not terms
+            yield word.strip(), start, end, ordinal
+            ordinal += 1
+
+
+class CharBigramTokenizer(_ContractTokenizer):
     """Overlapping bigrams of :func:`char_units`; a run of one unit yields the unit itself."""
 
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(  # noqa: PLR0913 - Whoosh's contract
-        self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-        removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-        mode: str = "", **kwargs,
-    ) -> Iterator[Token]:
-        t = _token(positions, chars, removestops, mode, kwargs)
-        if not tokenize:
-            t.original = value
-            t.text = normalize(value)
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        norm = normalize(value)
-        pos = start_pos
+    def _terms(self, norm: str) -> Iterator[tuple[str, int, int, int]]:
+        ordinal = 0
         prev: tuple[str, int, int] | None = None
         prev_emitted = True
         for unit, start, end, new_run in char_units(norm):
             if new_run:
                 if prev is not None and not prev_emitted:
-                    yield self._emit(t, prev[0], prev[1], prev[2], pos, positions, chars, start_char, keeporiginal, value)
-                    pos += 1
+                    yield prev[0], prev[1], prev[2], ordinal
+                    ordinal += 1
                 if prev is not None:
-                    pos += 1  # a gap: no phrase may span punctuation
+                    ordinal += 1  # a gap: no phrase may span punctuation
                 prev, prev_emitted = (unit, start, end), False
                 continue
             assert prev is not None
-            yield self._emit(t, prev[0] + unit, prev[1], end, pos, positions, chars, start_char, keeporiginal, value)
-            pos += 1
+            yield prev[0] + unit, prev[1], end, ordinal
+            ordinal += 1
             prev, prev_emitted = (unit, start, end), True
         if prev is not None and not prev_emitted:
-            yield self._emit(t, prev[0], prev[1], prev[2], pos, positions, chars, start_char, keeporiginal, value)
-
-    @staticmethod
-    def _emit(t: Token, text: str, start: int, end: int, pos: int, positions: bool, chars: bool,
-              start_char: int, keeporiginal: bool, value: str) -> Token:
-        t.text = text
-        t.boost = 1.0
-        t.stopped = False
-        if keeporiginal:
-            t.original = value[start:end]
-        if positions:
-            t.pos = pos
-        if chars:
-            t.startchar = start_char + start
-            t.endchar = start_char + end
-        return t
+            yield prev[0], prev[1], prev[2], ordinal
 
 
 def word_analyzer() -> Composable:
