@@ -63,6 +63,33 @@ def parse_cmd(page: Path, paper: str, paper_name: str, home_region: str | None, 
         click.echo(json.dumps(art.to_dict(), ensure_ascii=False))
 
 
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality against hand-made gold files."""
+
+
+@eval_group.command("articles")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV with file,paper_slug,paper_name,home_region,issue_date,page (default: PAGES_DIR/manifest.csv).")
+@click.option("--errors/--no-errors", default=False, help="Also list every boundary/title/dateline/kind error.")
+def eval_articles_cmd(gold: Path, pages_dir: Path, manifest: Path | None, errors: bool) -> None:
+    """Article boundaries, titles, datelines and kinds of the pages in PAGES_DIR against GOLD."""
+    from .build import configure_segmenter
+    from .evaluate import article_table, evaluate_articles
+    from .gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    configure_segmenter(gazetteer)
+    results = evaluate_articles(gold, pages_dir, gazetteer, manifest)
+    click.echo(article_table(results))
+    if errors:
+        for r in results:
+            for e in r.errors:
+                click.echo(f"{r.name}: {e}")
+
+
 @main.command("index")
 @click.argument("archive", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,

@@ -1,0 +1,222 @@
+"""Measure the parser and the extractors against a hand-made gold file.
+
+The gold format is that of ``tests/data/seeds_gold.json`` (see ``tests/data/GOLD_README.md``):
+per page file, every article in page order with ``body_start``/``body_end`` anchors
+(verbatim text with all whitespace removed), ``title``, ``subtitles``, ``kind``,
+``dateline``, ``regions``, ``leaders`` and ``leader_titles``.
+
+A predicted article *matches* a gold article when its body, whitespace removed, starts
+with the gold ``body_start`` and ends with the gold ``body_end`` (one-to-one, in order).
+Title, dateline and kind accuracies are over all gold articles (an unmatched gold
+article counts as wrong), so they measure what a reader gets, not what the parser got
+right once the boundary was right.
+
+Page metadata (paper, issue date, page, home region) comes from a ``manifest.csv`` in
+the pages folder (or given with ``--manifest``) in the format of ``samples/manifest.csv``;
+without one, the issue date is inferred from the text and the home region from the
+paper's name in the gold file (晋中日报 -> 晋中市).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import Article
+from .gazetteer import Gazetteer
+from .pipeline import Enricher, parse_text
+from .textio import read_page
+
+_WS = re.compile(r"\s+")
+
+
+def nows(s: str | None) -> str:
+    return _WS.sub("", s or "")
+
+
+@dataclass
+class PageMeta:
+    path: Path
+    paper: str = "unknown"
+    paper_name: str = ""
+    date: dt.date | None = None
+    page: int = 1
+    home_region: str | None = None
+
+
+@dataclass
+class Counts:
+    """Running totals for one page or for all pages."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    title_ok: int = 0
+    dateline_ok: int = 0
+    kind_ok: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def rate(self, name: str) -> float:
+        return getattr(self, name) / self.gold if self.gold else 1.0
+
+
+@dataclass
+class PageResult:
+    name: str
+    counts: Counts
+    errors: list[str] = field(default_factory=list)
+    pairs: list[tuple[dict, Article]] = field(default_factory=list)  # matched (gold, predicted)
+
+
+def load_gold(path: Path) -> dict[str, dict]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected an object of page file name -> page gold")
+    return data
+
+
+def paper_home_region(paper_name: str, gazetteer: Gazetteer) -> str | None:
+    """晋中日报 -> 晋中市, 潞州区报 -> 潞州区: the division a paper is named after, if any."""
+    stem = re.sub(r"(日报|晚报|周报|报|新闻)$", "", paper_name or "")
+    for candidate in (stem, stem + "市", stem + "区", stem + "县"):
+        div = gazetteer.get(candidate)
+        if div is not None and div.level in ("prefecture", "county"):
+            return div.name
+    return None
+
+
+def load_page_meta(pages_dir: Path, names: list[str], gold: dict[str, dict], gazetteer: Gazetteer,
+                   manifest: Path | None = None) -> dict[str, PageMeta]:
+    """Where each gold page is and what is known about it."""
+    rows: dict[str, dict] = {}
+    manifest = manifest or (pages_dir / "manifest.csv")
+    if manifest.exists():
+        with manifest.open(encoding="utf-8") as fh:
+            rows = {r["file"]: r for r in csv.DictReader(fh)}
+    metas: dict[str, PageMeta] = {}
+    for name in names:
+        row = rows.get(name)
+        flat = pages_dir / name
+        if row:
+            archived = pages_dir / row["paper_slug"] / row["issue_date"] / f"{row['page']}.txt"
+            path = flat if flat.exists() else archived
+            metas[name] = PageMeta(
+                path=path, paper=row["paper_slug"], paper_name=row["paper_name"],
+                date=dt.date.fromisoformat(row["issue_date"]), page=int(row["page"]),
+                home_region=row.get("home_region") or None,
+            )
+        else:
+            paper_name = gold[name].get("paper") or ""
+            metas[name] = PageMeta(path=flat, paper_name=paper_name,
+                                   home_region=paper_home_region(paper_name, gazetteer))
+    return metas
+
+
+def parse_gold_page(meta: PageMeta, enricher: Enricher) -> list[Article]:
+    text, _enc = read_page(meta.path)
+    return parse_text(
+        text, enricher, paper=meta.paper, paper_name=meta.paper_name, home_region=meta.home_region,
+        date=meta.date, page=meta.page, date_source="archive" if meta.date else "inferred",
+    )
+
+
+def match_articles(gold_articles: list[dict], predicted: list[Article]) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs whose bodies match the anchors."""
+    bodies = [nows(a.body) for a in predicted]
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold_articles):
+        start, end = nows(g["body_start"]), nows(g["body_end"])
+        for pi, body in enumerate(bodies):
+            if pi not in used and body.startswith(start) and body.endswith(end):
+                used.add(pi)
+                pairs.append((gi, pi))
+                break
+    return pairs
+
+
+def evaluate_page(name: str, gold_page: dict, predicted: list[Article]) -> PageResult:
+    gold_articles = gold_page["articles"]
+    counts = Counts(gold=len(gold_articles), predicted=len(predicted))
+    result = PageResult(name, counts)
+    pairs = match_articles(gold_articles, predicted)
+    counts.matched = len(pairs)
+    matched_gold = {gi for gi, _ in pairs}
+    for gi, pi in pairs:
+        g, p = gold_articles[gi], predicted[pi]
+        result.pairs.append((g, p))
+        if nows(g.get("title")) == nows(p.title):
+            counts.title_ok += 1
+        else:
+            result.errors.append(f"title: gold {g.get('title')!r} got {p.title!r}")
+        if g.get("dateline") == p.dateline:
+            counts.dateline_ok += 1
+        else:
+            result.errors.append(f"dateline: gold {g.get('dateline')} got {p.dateline} ({nows(g['body_start'])})")
+        if g.get("kind") == p.kind:
+            counts.kind_ok += 1
+        else:
+            result.errors.append(f"kind: gold {g.get('kind')} got {p.kind} ({nows(g['body_start'])})")
+    for gi, g in enumerate(gold_articles):
+        if gi not in matched_gold:
+            result.errors.append(f"missed: {nows(g['body_start'])} … {nows(g['body_end'])}")
+    matched_pred = {pi for _, pi in pairs}
+    for pi, p in enumerate(predicted):
+        if pi not in matched_pred:
+            body = nows(p.body)
+            result.errors.append(f"spurious: {body[:16]} … {body[-16:]}")
+    return result
+
+
+def evaluate_articles(gold_path: Path, pages_dir: Path, gazetteer: Gazetteer,
+                      manifest: Path | None = None) -> list[PageResult]:
+    gold = load_gold(gold_path)
+    metas = load_page_meta(pages_dir, sorted(gold), gold, gazetteer, manifest)
+    enricher = Enricher(gazetteer)
+    return [evaluate_page(name, gold[name], parse_gold_page(metas[name], enricher)) for name in sorted(gold)]
+
+
+def article_table(results: list[PageResult]) -> str:
+    """The per-page and overall table (Markdown)."""
+    lines = [
+        "| page | gold | found | matched | P | R | F1 | title | dateline | kind |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    total = Counts()
+    for r in results:
+        total.add(r.counts)
+        lines.append(_row(r.name, r.counts))
+    lines.append(_row("**all**", total))
+    return "\n".join(lines)
+
+
+def _row(name: str, c: Counts) -> str:
+    return (f"| {name} | {c.gold} | {c.predicted} | {c.matched} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | "
+            f"{c.rate('title_ok'):.3f} | {c.rate('dateline_ok'):.3f} | {c.rate('kind_ok'):.3f} |")
+
+
+def overall(results: list[PageResult]) -> Counts:
+    total = Counts()
+    for r in results:
+        total.add(r.counts)
+    return total
