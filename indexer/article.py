@@ -32,6 +32,9 @@ class Article:
     dateline: str | None = None  # event date, ISO
     date_source: str = "archive"  # "archive" | "option" | "inferred" | "unknown"
     byline: str | None = None
+    source: str | None = None  # 据《人民日报》 / 《山西日报》…刊发
+    signature: str | None = None  # a notice's issuer and date
+    fragments: list[str] = field(default_factory=list)  # out-of-order pieces printed elsewhere on the page
     continued_on: str | None = None
     continued_from: str | None = None
     regions: list[str] = field(default_factory=list)

@@ -20,21 +20,47 @@ CLOSING_QUOTES = "”’」』）)】"
 HEADING_RE = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 LIST_ITEM_RE = re.compile(r"^[-*•·]\s+")
 INDENT_RE = re.compile(r"^[ \t\u3000]+\S")
+COLUMN_LABEL_RE = re.compile(r"^\s*(?:I\s*\S.{0,20}\S\s*I|【[^】]{1,20}】|「[^」]{1,20}」)\s*$")
+MARKER_LINE_RE = re.compile(r"^\s*[（(]\s*[上下]?\s*[接转]\s*第?\s*\S{1,3}\s*版\s*[）)]\s*$")
+STANDALONE_RE = re.compile(
+    r"^\s*(?:本报讯|本报[^\s，,。]{0,12}电|新华社|[□■◎●]?\s*(?:本报)?(?:记者|通讯员)\s|本报(?:记者|通讯员)\s)"
+)
+MAX_COLUMN_WIDTH = 50
+"""Wider lines are not OCR column lines but whole paragraphs."""
+SOURCE_LINE_RE = re.compile(
+    r"^\s*(?:据《[^》]{1,12}》|《[^》]{1,12}》.{0,16}(?:刊发|刊登|转载|报道)|(?:来源|稿源)[:：].{1,20})\s*$"
+)
+HAN_SPACE_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】"
 _SPACE_NEAR_HAN_RE = re.compile(
-    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】])[ \t\u3000\u00a0]+"
-    r"|[ \t\u3000\u00a0]+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】])"
+    rf"(?<=[\u3400-\u9fff{_CJK_PUNCT}])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?=[\u3400-\u9fff{_CJK_PUNCT}])"
+)
+_SPACE_NEAR_PUNCT_OR_DIGIT_RE = re.compile(
+    rf"(?<=[0-9{_CJK_PUNCT}])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?=[0-9{_CJK_PUNCT}])"
 )
 
 
 @dataclass
 class Paragraph:
-    """A run of joined lines. ``heading`` is the markdown level (1–6) or 0."""
+    """A run of joined lines. ``heading`` is the markdown level (1–6) or 0.
+
+    ``text`` has the OCR spaces next to Han characters removed (body text);
+    ``display`` keeps one space between two Han phrases (headline typography:
+    ``压紧压实责任 加大推进力度``).
+    """
 
     text: str
     heading: int = 0
     blank_before: int = 0  # blank lines that preceded it in the page
     line_no: int = 0  # 1-based line of its first line
     list_item: bool = False
+    indented: bool = False
+    display: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.display:
+            self.display = self.text
 
 
 def char_width(ch: str) -> float:
@@ -53,6 +79,12 @@ def tidy_spaces(s: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", s).strip()
 
 
+def tidy_headline(s: str) -> str:
+    """Headline text: one space between Han phrases kept, spaces next to punctuation/digits dropped."""
+    s = re.sub(r"[ \t\u3000\u00a0]+", " ", s).strip()
+    return _SPACE_NEAR_PUNCT_OR_DIGIT_RE.sub("", s)
+
+
 def ends_sentence(s: str) -> bool:
     """True when the line ends a sentence (optionally followed by closing quotes/brackets)."""
     s = s.rstrip()
@@ -60,56 +92,56 @@ def ends_sentence(s: str) -> bool:
     if stripped and stripped[-1] in TERMINAL_PUNCT:
         return True
     # （下转第4版） style markers end a paragraph too
-    return bool(re.search(r"[（(][上下]?转第?\s*\S{1,3}\s*版[）)]$", s))
+    return bool(re.search(r"[（(][上下]?[转接]第?\s*\S{1,3}\s*版[）)]$", s))
 
 
-def _local_width(widths: list[float | None], i: int, radius: int = 4) -> float | None:
-    """Typical width of the lines around line ``i`` (itself excluded), None if no neighbours."""
-    around = [w for j, w in enumerate(widths[max(0, i - radius): i + radius + 1], start=max(0, i - radius)) if j != i and w]
-    if len(around) < 2:
-        return None
-    return statistics.median(around)
+def column_widths(widths: list[float | None], i: int, k: int = 3) -> list[float]:
+    """Candidate column widths around line ``i``: the median width of the ``k`` lines
+    before it and of the ``k`` lines after it (a side with a long line is prose, not a
+    column). Narrow boxes (a 9-character table inside a 15-character column) and the
+    lines next to headlines are judged against whichever side is their own column."""
+    before = [w for w in widths[max(0, i - 2 * k): i] if w][-k:]
+    after = [w for w in widths[i + 1: i + 1 + 2 * k] if w][:k]
+    return [statistics.median(ws) for ws in (before, after) if len(ws) >= 2 and max(ws) <= MAX_COLUMN_WIDTH]
 
 
-def _is_structural(line: str) -> bool:
-    """Lines that always stand alone: markdown headings, list items, separators."""
+def is_standalone_line(line: str) -> bool:
+    """Lines that never join their neighbours: headings, list items, column labels,
+    jump markers, leads and bylines."""
     s = line.strip()
-    return bool(HEADING_RE.match(s) or LIST_ITEM_RE.match(s))
-
-
-HAN_SPACE_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
-LEAD_START_RE = re.compile(r"^\s*(?:本报讯|本报[^\s，,。]{0,12}电|新华社)")
+    return bool(
+        HEADING_RE.match(s) or LIST_ITEM_RE.match(s) or COLUMN_LABEL_RE.match(s) or MARKER_LINE_RE.match(s)
+        or SOURCE_LINE_RE.match(s)
+    )
 
 
 def should_join(
-    prev: str, nxt: str, blanks: int, prev_w: float, local_w: float | None, next_w: float, prev_first: bool = False
+    prev: str, nxt: str, blanks: int, prev_w: float, col_ws: list[float], next_w: float, prev_first: bool = False
 ) -> bool:
     """Decide whether line ``nxt`` continues the paragraph that ends with line ``prev``.
 
-    A wrapped column line is (nearly) as wide as its neighbours and does not end a
+    A wrapped column line is (nearly) as wide as its column and does not end a
     sentence; OCR puts blank lines between columns, so a full line may continue
     across one or two blank lines. One-paragraph-per-line pages have long lines that
     only break mid-sentence when the source hard-wrapped them.
     """
-    if _is_structural(prev) or _is_structural(nxt):
+    if is_standalone_line(prev) or is_standalone_line(nxt) or STANDALONE_RE.match(nxt):
         return False
+    if nxt.lstrip().startswith(("——", "—")):
+        return False  # a dash deck under a headline
     if INDENT_RE.match(nxt):
         return False
-    if ends_sentence(prev) or blanks > 2 or LEAD_START_RE.match(nxt):
+    if ends_sentence(prev) or blanks > 2:
         return False
     if blanks and (HAN_SPACE_HAN_RE.search(prev) or HAN_SPACE_HAN_RE.search(nxt)):
         return False  # spaced phrases are headline typography, not wrapped body text
     # a paragraph's first line is indented by about two characters
     slack = 3.5 if prev_first else 1.5
-    full = local_w is not None and local_w >= 6 and local_w - slack <= prev_w <= local_w + 3
-    if full:
+    if any(col_w >= 6 and col_w - slack <= prev_w <= col_w + 3 for col_w in col_ws):
         return True
     if blanks == 0:
         # hard wrap in a long-line page (prose line broken mid-sentence)
-        if prev_w >= 25 and not ends_sentence(prev):
-            return True
-        # the last lines of a narrow box wrap at the same (smaller) width
-        if prev_w >= 6 and abs(prev_w - next_w) <= 1.5 and prev.rstrip()[-1:] in "，、,":
+        if prev_w >= 25:
             return True
         if prev.rstrip()[-1:] in "，、,":
             return True
@@ -142,7 +174,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         if current:
             prev = lines[prev_index]
             if should_join(
-                prev, line, blanks, widths[prev_index] or 0, _local_width(widths, prev_index), widths[i] or 0,
+                prev, line, blanks, widths[prev_index] or 0, column_widths(widths, prev_index), widths[i] or 0,
                 prev_first=len(current) == 1,
             ):
                 current.append(line)
@@ -160,10 +192,13 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 
 
 def _make_paragraph(lines: list[str], blank_before: int, line_no: int) -> Paragraph:
-    first = lines[0].strip()
-    m = HEADING_RE.match(first)
+    first = lines[0]
+    indented = bool(INDENT_RE.match(first))
+    m = HEADING_RE.match(first.strip())
     if m and len(lines) == 1:
-        return Paragraph(tidy_spaces(m.group(2)), heading=len(m.group(1)), blank_before=blank_before, line_no=line_no)
+        return Paragraph(tidy_spaces(m.group(2)), heading=len(m.group(1)), blank_before=blank_before,
+                         line_no=line_no, indented=indented, display=tidy_headline(m.group(2)))
     joined = "".join(line.strip() for line in lines)
-    list_item = bool(LIST_ITEM_RE.match(first))
-    return Paragraph(tidy_spaces(joined), blank_before=blank_before, line_no=line_no, list_item=list_item)
+    list_item = bool(LIST_ITEM_RE.match(first.strip()))
+    return Paragraph(tidy_spaces(joined), blank_before=blank_before, line_no=line_no, list_item=list_item,
+                     indented=indented, display=tidy_headline(joined))
