@@ -158,6 +158,8 @@ def region_path(regions: list[str], gazetteer: Gazetteer) -> list[str]:
 def article_document(article: Article, page_key: str, page_hash: str, gazetteer: Gazetteer) -> dict:
     """The Whoosh document for one article."""
     head = " ".join([article.title or "", *article.subtitles]).strip()
+    # fragments printed elsewhere on the page and a notice's signature are searchable too
+    text = "\n".join([article.body, *article.fragments, article.signature or ""]).strip()
     order_asc, order_desc = issue_order_keys(article.date, article.page, article.seq)
     return {
         "order_asc": order_asc,
@@ -171,9 +173,9 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
         "seq": article.seq,
         "kind": article.kind,
         "title": head,
-        "body": article.body,
+        "body": text,
         "title_chars": head,
-        "chars": head + "\n" + article.body,
+        "chars": head + "\n" + text,
         "regions": ",".join(article.regions),
         "region_path": ",".join(region_path(article.regions, gazetteer)),
         "leaders": ",".join(article.leaders),

@@ -59,7 +59,7 @@ class Counts:
     dateline_ok: int = 0
     kind_ok: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -27,9 +27,15 @@ STANDALONE_RE = re.compile(
 )
 MAX_COLUMN_WIDTH = 50
 """Wider lines are not OCR column lines but whole paragraphs."""
+ATTENDANCE_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff·]{2,6}(?:[、，,][\u4e00-\u9fff·]{2,4})*"
+    r"(?:主持并讲话|出席并讲话|出席并致辞|主持|出席|参加|讲话|致辞|作安排|作部署|提出工作要求|提出要求|调研|会见|看望|陪同)"
+    r"(?:会议并讲话|会议|活动)?\s*)+$"
+)
 SOURCE_LINE_RE = re.compile(
     r"^\s*(?:据《[^》]{1,12}》|《[^》]{1,12}》.{0,16}(?:刊发|刊登|转载|报道)|(?:来源|稿源)[:：].{1,20})\s*$"
 )
+LEAD_LINE_RE = re.compile(r"^\s*(?:本报讯|本报[^\s，,。]{0,12}电|新华社)")
 HAN_SPACE_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
 
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’—…·、，。：；！？（）《》【】"
@@ -95,14 +101,29 @@ def ends_sentence(s: str) -> bool:
     return bool(re.search(r"[（(][上下]?[转接]第?\s*\S{1,3}\s*版[）)]$", s))
 
 
-def column_widths(widths: list[float | None], i: int, k: int = 3) -> list[float]:
-    """Candidate column widths around line ``i``: the median width of the ``k`` lines
-    before it and of the ``k`` lines after it (a side with a long line is prose, not a
-    column). Narrow boxes (a 9-character table inside a 15-character column) and the
-    lines next to headlines are judged against whichever side is their own column."""
-    before = [w for w in widths[max(0, i - 2 * k): i] if w][-k:]
+def column_widths(lines: list[str], widths: list[float | None], i: int, k: int = 3,
+                  next_line_counts: bool = True) -> list[float]:
+    """Candidate column widths for line ``i``: the median width of line ``i`` and up to
+    ``k`` lines of the same paragraph before it (stopping at a sentence end or a standalone line) and
+    of the ``k`` lines after it; a side with a long line is prose, not a column. Narrow
+    boxes (a 9-character table inside a 15-character column) and the lines next to
+    headlines are then judged against their own column."""
+    before: list[float] = [widths[i]] if widths[i] else []
+    j = i - 1
+    while j >= 0 and len(before) < k:
+        if widths[j]:
+            if ends_sentence(lines[j]) or is_standalone_line(lines[j]) or (
+                    STANDALONE_RE.match(lines[j]) and not LEAD_LINE_RE.match(lines[j])):
+                break  # the previous paragraph, a credit or a byline: another column run
+            before.append(widths[j])  # type: ignore[arg-type]
+            if LEAD_LINE_RE.match(lines[j]):
+                break  # a lead opens its paragraph
+        j -= 1
     after = [w for w in widths[i + 1: i + 1 + 2 * k] if w][:k]
-    return [statistics.median(ws) for ws in (before, after) if len(ws) >= 2 and max(ws) <= MAX_COLUMN_WIDTH]
+    sides = [statistics.median(ws) for ws in (before, after) if len(ws) >= 2 and max(ws) <= MAX_COLUMN_WIDTH]
+    if next_line_counts and len(before) == 1 and after and after[0] <= MAX_COLUMN_WIDTH:
+        sides.append(after[0])  # a paragraph's first line where the column width changes below it
+    return sides
 
 
 def is_standalone_line(line: str) -> bool:
@@ -135,8 +156,10 @@ def should_join(
         return False
     if blanks and (HAN_SPACE_HAN_RE.search(prev) or HAN_SPACE_HAN_RE.search(nxt)):
         return False  # spaced phrases are headline typography, not wrapped body text
-    # a paragraph's first line is indented by about two characters
-    slack = 3.5 if prev_first else 1.5
+    if ATTENDANCE_RE.match(nxt.strip()) and "召开" not in nxt:
+        return False  # a deck line (X主持 Y参加) under a headline
+    # a paragraph's first line is indented by about two characters (within a column only)
+    slack = 3.5 if prev_first and blanks == 0 else 1.5
     if any(col_w >= 6 and col_w - slack <= prev_w <= col_w + 3 for col_w in col_ws):
         return True
     if blanks == 0:
@@ -174,7 +197,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         if current:
             prev = lines[prev_index]
             if should_join(
-                prev, line, blanks, widths[prev_index] or 0, column_widths(widths, prev_index), widths[i] or 0,
+                prev, line, blanks, widths[prev_index] or 0, column_widths(lines, widths, prev_index, next_line_counts=blanks == 0), widths[i] or 0,
                 prev_first=len(current) == 1,
             ):
                 current.append(line)

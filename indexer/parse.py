@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .article import Article, make_article_id
 from .dates import find_dateline, full_dates
-from .layout import COLUMN_LABEL_RE, SOURCE_LINE_RE, Paragraph, ends_sentence, split_paragraphs, text_width
+from .layout import ATTENDANCE_RE, COLUMN_LABEL_RE, SOURCE_LINE_RE, Paragraph, ends_sentence, split_paragraphs, text_width
 
 # --- paragraph roles ---------------------------------------------------------------
 
@@ -36,11 +36,6 @@ LEAD_RE = re.compile(
 MARKER_RE = re.compile(r"[（(]\s*([上下]?)\s*(接|转)\s*(第\s*\S{1,3}\s*版)\s*[）)]")
 PHOTO_CREDIT_RE = re.compile(r"^(?:本报(?:记者|通讯员)?|记者|通讯员|见习记者)?\s*[\u4e00-\u9fff·\s、]{2,20}\s*摄\s*$")
 BYLINE_RE = re.compile(r"^[□■◎●]?\s*(?:本报(?:记者|通讯员)|记者|通讯员|特约撰稿人?)\s*[\u4e00-\u9fff\s、]{2,20}$")
-ATTENDANCE_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff·]{2,4}(?:[、，,][\u4e00-\u9fff·]{2,4})*"
-    r"(?:主持并讲话|出席并讲话|出席并致辞|主持|出席|参加|讲话|致辞|作安排|作部署|提出工作要求|提出要求|调研|会见|看望|陪同)"
-    r"(?:会议并讲话|会议|活动)?\s*)+$"
-)
 NUMBERED_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])\S")
 COUNTDOWN_RE = re.compile(r"倒计时\s*\d+\s*天$|^距.{2,20}还有\s*\d+\s*天$")
 DATE_ONLY_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -60,7 +55,7 @@ def is_photo_credit(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """A line that only names the author (``□本报记者 郭婷婷``)."""
-    return len(text) <= 28 and bool(BYLINE_RE.match(text))
+    return len(text) <= 28 and not text.rstrip().endswith("摄") and bool(BYLINE_RE.match(text))
 
 
 def is_source_line(text: str) -> bool:
@@ -95,7 +90,8 @@ def is_headline_candidate(p: Paragraph) -> bool:
         return False
     if ends_sentence(t) or t[-1] in "，、,":
         return False
-    if any(c in t[:-1] for c in "。！？；") or t.count("，") + t.count(",") >= 2:
+    commas = t.count("，") + t.count(",")
+    if any(c in t[:-1] for c in "。！？；") or commas >= 2 or (commas and len(t) > 20):
         return False  # a sentence fragment cut by the layout, not a headline
     if re.search(r"[:：]", t) and not COLUMN_LABEL_RE.match(t):
         return False  # form fields (举报电话:…) and times (8:00) are body text

@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 from indexer import segment
 from indexer.build import load_meta, open_index, read_userdict
 from indexer.gazetteer import Gazetteer
+from indexer.jumps import page_number, pick_continuation
 
 from .highlight import highlight_all, snippet
 from .query import ParsedQuery, parse_query, to_whoosh
@@ -252,6 +253,18 @@ class Engine:
         key = f"{paper}/{date}/{page:02d}"
         docs = [json.loads(f["doc"]) for f in searcher.documents(page_key=key)]
         return sorted(docs, key=lambda d: d["seq"])
+
+
+    def continuations(self, doc: dict[str, Any], searcher: Searcher) -> dict[str, dict | None]:
+        """The other parts of a jumped article (下转/上接) when the archive holds them."""
+        links: dict[str, dict | None] = {"on": None, "from": None}
+        for direction, label in (("on", doc.get("continued_on")), ("from", doc.get("continued_from"))):
+            target = page_number(label)
+            if target is None or target == doc["page"]:
+                continue
+            candidates = self.page_articles(doc["paper"], doc["date"], target, searcher)
+            links[direction] = pick_continuation(doc, candidates, direction)
+        return links
 
 
 def _neg_date(table: list[_FacetRow | None], docnum: int, searcher: Searcher) -> str:

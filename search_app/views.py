@@ -125,7 +125,11 @@ def _load_article(article_id: str) -> dict:
 
 @bp.route("/api/articles/<article_id>")
 def api_article(article_id: str):
-    return jsonify(_load_article(article_id))
+    doc = _load_article(article_id)
+    links = engine().continuations(doc, searcher())
+    doc["continued_on_id"] = links["on"]["id"] if links["on"] else None
+    doc["continued_from_id"] = links["from"]["id"] if links["from"] else None
+    return jsonify(doc)
 
 
 @bp.route("/article/<article_id>")
@@ -139,7 +143,8 @@ def article_page(article_id: str):
     paragraphs = [highlight_all(p, strings) for p in doc["body"].split("\n")]
     siblings = [d for d in engine().page_articles(doc["paper"], doc["date"], doc["page"], searcher())
                 if d["id"] != doc["id"]]
-    return render_template("article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q)
+    links = engine().continuations(doc, searcher())
+    return render_template("article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q, links=links)
 
 
 @bp.app_errorhandler(HTTPException)

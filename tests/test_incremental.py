@@ -76,3 +76,30 @@ def test_manifest_rebuilt_when_stale(tmp_path, gazetteer):
     manifest.write_text(json.dumps(data), encoding="utf-8")
     again = build_index(archive, index_dir, gazetteer=gazetteer)
     assert again.unchanged == 5 and again.added == 0
+
+
+def test_jumped_article_parts_link_to_each_other(tmp_path, gazetteer):
+    archive = copy_archive(tmp_path)
+    page4 = archive / "jinzhong-daily" / "2026-06-26" / "04.txt"
+    page4.write_text(
+        "因地制宜发挥优势 以内涵式发展激发新动能\n\n"
+        "(上接第1版)刘星强调,要加快推进城市更新,持续提升城市品质,让群众生活更方便、更舒心、更美好。\n\n"
+        "全市夏粮收购工作有序开展\n\n本报讯(记者测试)6月25日,全市夏粮收购工作有序开展。\n",
+        encoding="utf-8",
+    )
+    build_index(archive, tmp_path / "index", gazetteer=gazetteer)
+    from search_app import create_app
+
+    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    hits = client.get("/api/search", query_string={"q": "标题:以内涵式发展激发新动能", "per_page": 10}).get_json()
+    by_page = {r["page"]: r["id"] for r in hits["results"]}
+    assert set(by_page) == {1, 4}
+    first = client.get(f"/api/articles/{by_page[1]}").get_json()
+    second = client.get(f"/api/articles/{by_page[4]}").get_json()
+    assert first["continued_on"] == "第4版" and first["continued_on_id"] == by_page[4]
+    assert second["continued_from"] == "第1版" and second["continued_from_id"] == by_page[1]
+    html = client.get(f"/article/{by_page[1]}").get_data(as_text=True)
+    assert f'href="/article/{by_page[4]}"' in html and "继续阅读" in html
+    # the other article of page 4 is not mistaken for the continuation
+    other = client.get("/api/search", query_string={"q": "夏粮收购"}).get_json()["results"][0]
+    assert client.get(f"/api/articles/{other['id']}").get_json()["continued_from_id"] is None
