@@ -28,6 +28,7 @@ from .archive import PageRef, Problem, content_hash, scan_archive
 from .article import Article
 from .gazetteer import Gazetteer
 from .pipeline import Enricher, parse_text
+from .register import build_register, save_register
 from .schema import SCHEMA_VERSION, build_schema, issue_order_keys
 from .textio import PageReadError, read_page
 
@@ -65,13 +66,11 @@ def dictionary_words(gazetteer: Gazetteer) -> list[str]:
     return gazetteer.names_for_dictionary()
 
 
-def configure_segmenter(gazetteer: Gazetteer) -> segment.Segmenter:
-    """Load jieba with the indexing dictionary (once per process unless the words change)."""
-    words = dictionary_words(gazetteer)
-    current = segment.Segmenter.fingerprint_of(words)
-    if segment.is_configured(current):
-        return segment.current()
-    return segment.configure(words)
+def configure_segmenter(gazetteer: Gazetteer, extra_words: list[str] | None = None) -> segment.Segmenter:
+    """Load jieba with the indexing dictionary (once per process unless the words change):
+    the gazetteer's names plus ``extra_words`` (an index's earlier dictionary, officials)."""
+    words = sorted(set(dictionary_words(gazetteer)) | set(extra_words or []))
+    return segment.ensure(words)
 
 
 def write_userdict(index_dir: Path, words: list[str]) -> None:
@@ -179,6 +178,7 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
         "regions": ",".join(article.regions),
         "region_path": ",".join(region_path(article.regions, gazetteer)),
         "leaders": ",".join(article.leaders),
+        "officials": json.dumps(article.leader_titles, ensure_ascii=False),
         "doc": json.dumps(article.to_dict(), ensure_ascii=False),
     }
 
@@ -198,12 +198,12 @@ def build_index(
     gazetteer = gazetteer or Gazetteer.load()
     summary = IndexSummary()
 
-    seg = configure_segmenter(gazetteer)
-    words = seg.user_words
     ix = open_or_create(index_dir)
     meta = load_meta(index_dir)
-    rebuild_all = meta.get("dictionary") not in (None, seg.fingerprint) or meta.get("schema_version") not in (
-        None, SCHEMA_VERSION)
+    # the dictionary only grows (officials found later are added), so earlier documents
+    # stay consistent with it; a schema change re-indexes everything
+    seg = configure_segmenter(gazetteer, read_userdict(index_dir))
+    rebuild_all = meta.get("schema_version") not in (None, SCHEMA_VERSION)
 
     scan = scan_archive(archive, paper=paper, since=since)
     summary.problems.extend(scan.problems)
@@ -241,6 +241,9 @@ def build_index(
     in_scope = _in_scope(paper, since)
     removed_keys = [k for k in indexed if k not in seen_keys and in_scope(k)]
 
+    # names of officials segment whole in the new documents and in queries alike
+    seg.add_words(name for _ref, _d, articles, _e in changes for art in articles for name in art.leaders)
+
     if changes or removed_keys:
         writer = ix.writer(limitmb=256)
         try:
@@ -267,7 +270,7 @@ def build_index(
             else:
                 summary.added += 1
         summary.removed = len(removed_keys)
-    write_userdict(index_dir, words)
+    write_userdict(index_dir, seg.user_words)
     _atomic_write(
         index_dir / META_FILE,
         json.dumps({"schema_version": SCHEMA_VERSION, "dictionary": seg.fingerprint}, indent=1),
@@ -275,6 +278,8 @@ def build_index(
     save_manifest(index_dir, ix, indexed)
     with ix.searcher() as s:
         summary.articles_total = s.doc_count()
+        if changes or removed_keys or not (index_dir / "officials.json").exists():
+            save_register(index_dir, build_register(s), ix.latest_generation())
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -68,26 +68,84 @@ def eval_group() -> None:
     """Measure quality against hand-made gold files."""
 
 
-@eval_group.command("articles")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV with file,paper_slug,paper_name,home_region,issue_date,page (default: PAGES_DIR/manifest.csv).")
-@click.option("--errors/--no-errors", default=False, help="Also list every boundary/title/dateline/kind error.")
-def eval_articles_cmd(gold: Path, pages_dir: Path, manifest: Path | None, errors: bool) -> None:
-    """Article boundaries, titles, datelines and kinds of the pages in PAGES_DIR against GOLD."""
-    from .build import configure_segmenter
-    from .evaluate import article_table, evaluate_articles
-    from .gazetteer import Gazetteer
+def _gold_eval_command(name: str, help_text: str):
+    """An `eval` subcommand over GOLD and PAGES_DIR; the decorated function turns the
+    parsed pages into (table, results-with-errors)."""
 
-    gazetteer = Gazetteer.load()
-    configure_segmenter(gazetteer)
-    results = evaluate_articles(gold, pages_dir, gazetteer, manifest)
-    click.echo(article_table(results))
-    if errors:
-        for r in results:
-            for e in r.errors:
-                click.echo(f"{r.name}: {e}")
+    def decorate(report):
+        @eval_group.command(name, help=help_text)
+        @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+        @click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+        @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                      help="CSV with file,paper_slug,paper_name,home_region,issue_date,page "
+                           "(default: PAGES_DIR/manifest.csv).")
+        @click.option("--errors/--no-errors", default=False, help="Also list every error.")
+        def command(gold: Path, pages_dir: Path, manifest: Path | None, errors: bool) -> None:
+            from .build import configure_segmenter
+            from .evaluate import evaluate_articles
+            from .gazetteer import Gazetteer
+
+            gazetteer = Gazetteer.load()
+            configure_segmenter(gazetteer)
+            table, results = report(evaluate_articles(gold, pages_dir, gazetteer, manifest))
+            click.echo(table)
+            if errors:
+                for r in results:
+                    for e in r.errors:
+                        click.echo(f"{r.name}: {e}")
+
+        return command
+
+    return decorate
+
+
+@_gold_eval_command("articles", "Article boundaries, titles, datelines and kinds of the pages in PAGES_DIR against GOLD.")
+def _eval_articles(pages):
+    from .evaluate import article_table
+
+    return article_table(pages), pages
+
+
+@_gold_eval_command("entities", "Regions and officials per article (matched by body anchors) against GOLD.")
+def _eval_entities(pages):
+    from .evaluate import entity_table, evaluate_entities
+
+    results = evaluate_entities(pages)
+    return entity_table(results), results
+
+
+@main.command("officials")
+@click.argument("name", required=False)
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def officials_cmd(name: str | None, index_dir: Path, as_json: bool) -> None:
+    """The officials register: every official with article count and dates, or one official's record."""
+    from .register import load_register
+
+    register = load_register(index_dir)
+    if not register:
+        raise click.ClickException(f"no officials register in {index_dir} (run `jinbao index ARCHIVE --index {index_dir}`)")
+    if name:
+        entry = register.get(name)
+        if entry is None:
+            raise click.ClickException(f"{name}: not in the officials register of {index_dir}")
+        if as_json:
+            click.echo(json.dumps(entry, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{entry['name']}  {entry['articles']} 篇  {entry['first']} — {entry['last']}  {', '.join(entry['papers'])}")
+        for t in entry["titles"]:
+            click.echo(f"  {t['title']}  {t['first']} — {t['last']}  {t['articles']} 篇  {', '.join(t['papers'])}")
+        if entry["regions"]:
+            click.echo("  地区: " + "、".join(f"{r['region']}({r['count']})" for r in entry["regions"]))
+        return
+    entries = sorted(register.values(), key=lambda e: (-e["articles"], e["name"]))
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=1))
+        return
+    for e in entries:
+        latest = max(e["titles"], key=lambda t: t["last"])["title"]
+        click.echo(f"{e['name']}\t{e['articles']}\t{e['first']}\t{e['last']}\t{latest}")
 
 
 @main.command("index")

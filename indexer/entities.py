@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import segment
+from .normalize import to_simplified
 from .gazetteer import Division, Gazetteer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +39,8 @@ _IS_HAN = re.compile(f"[{HAN}]")
 
 
 def _strip(text: str) -> str:
-    return _WS.sub("", text or "")
+    """Whitespace removed (OCR breaks inside names) and traditional characters simplified (晉中市)."""
+    return to_simplified(_WS.sub("", text or ""))
 
 
 # =========================================================================== jieba

@@ -86,6 +86,7 @@ class PageResult:
     counts: Counts
     errors: list[str] = field(default_factory=list)
     pairs: list[tuple[dict, Article]] = field(default_factory=list)  # matched (gold, predicted)
+    gold_articles: list[dict] = field(default_factory=list)
 
 
 def load_gold(path: Path) -> dict[str, dict]:
@@ -158,7 +159,7 @@ def match_articles(gold_articles: list[dict], predicted: list[Article]) -> list[
 def evaluate_page(name: str, gold_page: dict, predicted: list[Article]) -> PageResult:
     gold_articles = gold_page["articles"]
     counts = Counts(gold=len(gold_articles), predicted=len(predicted))
-    result = PageResult(name, counts)
+    result = PageResult(name, counts, gold_articles=gold_articles)
     pairs = match_articles(gold_articles, predicted)
     counts.matched = len(pairs)
     matched_gold = {gi for gi, _ in pairs}
@@ -196,18 +197,18 @@ def evaluate_articles(gold_path: Path, pages_dir: Path, gazetteer: Gazetteer,
     return [evaluate_page(name, gold[name], parse_gold_page(metas[name], enricher)) for name in sorted(gold)]
 
 
-def article_table(results: list[PageResult]) -> str:
-    """The per-page and overall table (Markdown)."""
-    lines = [
-        "| page | gold | found | matched | P | R | F1 | title | dateline | kind |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    total = Counts()
-    for r in results:
-        total.add(r.counts)
-        lines.append(_row(r.name, r.counts))
-    lines.append(_row("**all**", total))
+def markdown_table(header: list[str], results: list, total, row) -> str:
+    """Per-page rows and an overall row: ``row(name, counts)`` gives a row's cells."""
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    lines += [row(r.name, r.counts) for r in results]
+    lines.append(row("**all**", total))
     return "\n".join(lines)
+
+
+def article_table(results: list[PageResult]) -> str:
+    """The per-page and overall table of article quality (Markdown)."""
+    header = ["page", "gold", "found", "matched", "P", "R", "F1", "title", "dateline", "kind"]
+    return markdown_table(header, results, overall(results), _row)
 
 
 def _row(name: str, c: Counts) -> str:
@@ -217,6 +218,103 @@ def _row(name: str, c: Counts) -> str:
 
 def overall(results: list[PageResult]) -> Counts:
     total = Counts()
+    for r in results:
+        total.add(r.counts)
+    return total
+
+
+# --- regions and officials -------------------------------------------------------------------
+
+
+@dataclass
+class EntityCounts:
+    region_tp: int = 0
+    region_fp: int = 0
+    region_fn: int = 0
+    official_tp: int = 0
+    official_fp: int = 0
+    official_fn: int = 0
+    title_ok: int = 0  # officials found whose title as printed equals the gold
+
+    def add(self, other: EntityCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @staticmethod
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def regions(self) -> tuple[float, float, float]:
+        return self.prf(self.region_tp, self.region_fp, self.region_fn)
+
+    @property
+    def officials(self) -> tuple[float, float, float]:
+        return self.prf(self.official_tp, self.official_fp, self.official_fn)
+
+    @property
+    def title_rate(self) -> float:
+        return self.title_ok / self.official_tp if self.official_tp else 1.0
+
+
+@dataclass
+class EntityResult:
+    name: str
+    counts: EntityCounts
+    errors: list[str] = field(default_factory=list)
+
+
+def evaluate_entities(pages: list[PageResult]) -> list[EntityResult]:
+    """Regions and officials per article; an article the parser missed counts all its
+    gold regions and officials as missed."""
+    results = []
+    for page in pages:
+        c = EntityCounts()
+        res = EntityResult(page.name, c)
+        matched_starts = {nows(g["body_start"]) for g, _p in page.pairs}
+        for gold, got in page.pairs:
+            where = nows(gold["body_start"])[:10]
+            g_regions, p_regions = set(gold.get("regions") or []), set(got.regions)
+            c.region_tp += len(g_regions & p_regions)
+            c.region_fp += len(p_regions - g_regions)
+            c.region_fn += len(g_regions - p_regions)
+            res.errors += [f"region extra {r} ({where})" for r in sorted(p_regions - g_regions)]
+            res.errors += [f"region missed {r} ({where})" for r in sorted(g_regions - p_regions)]
+            g_off, p_off = set(gold.get("leaders") or []), set(got.leaders)
+            c.official_tp += len(g_off & p_off)
+            c.official_fp += len(p_off - g_off)
+            c.official_fn += len(g_off - p_off)
+            res.errors += [f"official extra {n} ({where})" for n in sorted(p_off - g_off)]
+            res.errors += [f"official missed {n} ({where})" for n in sorted(g_off - p_off)]
+            gold_titles = gold.get("leader_titles") or {}
+            for name in g_off & p_off:
+                if nows(gold_titles.get(name)) == nows(got.leader_titles.get(name)):
+                    c.title_ok += 1
+                else:
+                    res.errors.append(f"title of {name}: gold {gold_titles.get(name)} got {got.leader_titles.get(name)}")
+        for gold in page.gold_articles:
+            if nows(gold["body_start"]) not in matched_starts:
+                c.region_fn += len(gold.get("regions") or [])
+                c.official_fn += len(gold.get("leaders") or [])
+        results.append(res)
+    return results
+
+
+def entity_table(results: list[EntityResult]) -> str:
+    header = ["page", "regions P", "R", "F1", "officials P", "R", "F1", "titles as printed"]
+    return markdown_table(header, results, entity_overall(results), _entity_row)
+
+
+def _entity_row(name: str, c: EntityCounts) -> str:
+    rp, rr, rf = c.regions
+    op, orr, of = c.officials
+    return f"| {name} | {rp:.3f} | {rr:.3f} | {rf:.3f} | {op:.3f} | {orr:.3f} | {of:.3f} | {c.title_rate:.3f} |"
+
+
+def entity_overall(results: list[EntityResult]) -> EntityCounts:
+    total = EntityCounts()
     for r in results:
         total.add(r.counts)
     return total

@@ -1,19 +1,60 @@
-"""Character normalisation shared by indexing, querying and highlighting.
+"""Character normalisation shared by indexing, querying, highlighting and extraction.
 
 It is length-preserving (one character in, one character out) so that character
 offsets found in the normalised text are valid in the original text: highlights are
-placed on the stored text without re-mapping.
+placed on the stored text without re-mapping. It maps full-width ASCII to half-width,
+upper to lower case and, once :func:`load_tables` has run, traditional Han characters to
+simplified ones (OpenCC's ``t2s`` applied character by character), so that 環境保護
+finds 环境保护 and ＧＤＰ finds GDP.
 """
 
 from __future__ import annotations
 
-_FULLWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+import threading
+
+_FULLWIDTH_TABLE: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH_TABLE[0x3000] = 0x20  # ideographic space
+
+_lock = threading.Lock()
+_T2S: dict[int, str] | None = None
+
+
+def load_tables() -> None:
+    """Build the traditional -> simplified table from OpenCC (once per process, ~0.1 s).
+
+    Called by :func:`indexer.segment.configure`, the one place where text-processing
+    resources are loaded.
+    """
+    global _T2S
+    with _lock:
+        if _T2S is not None:
+            return
+        import opencc
+
+        converter = opencc.OpenCC("t2s")
+        chars = "".join(chr(c) for c in range(0x3400, 0xA000))
+        table: dict[int, str] = {}
+        for ch in chars:
+            out = converter.convert(ch)
+            if out != ch and len(out) == 1:
+                table[ord(ch)] = out
+        _T2S = table
+
+
+def tables_loaded() -> bool:
+    return _T2S is not None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, character by character (identity before :func:`load_tables`)."""
+    return text.translate(_T2S) if _T2S else text
 
 
 def normalize(text: str) -> str:
-    """Full-width ASCII -> half-width, lower case; same length as the input."""
+    """Full-width ASCII -> half-width, traditional -> simplified, lower case; same length as the input."""
     out = text.translate(_FULLWIDTH_TABLE)
+    if _T2S:
+        out = out.translate(_T2S)
     lowered = out.lower()
     if len(lowered) != len(out):  # a few characters (e.g. 'İ') lower to two code points
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in out)

@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, word_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TITLE_BOOST = 3.0
 CHARS_BOOST = 0.5
@@ -38,6 +38,7 @@ def build_schema() -> Schema:
         regions=KEYWORD(commas=True, stored=True),
         region_path=KEYWORD(commas=True, stored=True),
         leaders=KEYWORD(commas=True, stored=True),
+        officials=STORED(),  # JSON name -> title as printed, for the officials register
         doc=STORED(),
     )
 

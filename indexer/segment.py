@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 
 import jieba
 
+from . import normalize
+
 _lock = threading.Lock()
 _current: Segmenter | None = None
 
@@ -43,6 +45,18 @@ class Segmenter:
         """The underlying jieba tokenizer (for POS tagging in the extractors)."""
         return self._tokenizer
 
+    def add_words(self, words: Iterable[str]) -> list[str]:
+        """Add words to the live dictionary (new officials found while indexing); returns those added."""
+        added = []
+        known = set(self.user_words)
+        for word in {w.strip() for w in words if w and w.strip()} - known:
+            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000))
+            added.append(word)
+        if added:
+            self.user_words = sorted(known | set(added))
+            self.fingerprint = self.fingerprint_of(self.user_words)
+        return added
+
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
         """(word, start, end) for every segment of ``text``, offsets into ``text``."""
         return self._tokenizer.tokenize(text, HMM=True)
@@ -54,10 +68,20 @@ class Segmenter:
 def configure(user_words: Iterable[str] = ()) -> Segmenter:
     """Build the process-wide segmenter (replacing any earlier one) and return it."""
     global _current
+    normalize.load_tables()
     segmenter = Segmenter(user_words)
     with _lock:
         _current = segmenter
     return segmenter
+
+
+def ensure(user_words: Iterable[str]) -> Segmenter:
+    """The process-wide segmenter with at least ``user_words`` in its dictionary: loads
+    jieba the first time, afterwards only adds missing words (cheap)."""
+    if _current is None:
+        return configure(user_words)
+    _current.add_words(user_words)
+    return _current
 
 
 def current() -> Segmenter:

@@ -22,7 +22,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import segment
-from indexer.build import load_meta, open_index, read_userdict
+from indexer.build import META_FILE, open_index, read_userdict
+from indexer.register import load_register
 from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
 
@@ -66,14 +67,38 @@ class Engine:
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.gazetteer = gazetteer or Gazetteer.load()
-        meta = load_meta(self.index_dir)
-        if not segment.is_configured(meta.get("dictionary")):
-            segment.configure(read_userdict(self.index_dir))
         self._lock = threading.Lock()
+        self._meta_mtime: float | None = None
+        self._register: dict[str, dict] = {}
+        self.refresh_dictionary()
         self._facet_tables: dict[int, list[_FacetRow | None]] = {}
         self.paper_names: dict[str, str] = {}
 
     # --- searchers and caches -----------------------------------------------------
+
+    def refresh_dictionary(self) -> None:
+        """Load the index's dictionary (and officials register) when a re-index changed it,
+        so that queries segment new names exactly as the index did."""
+        meta_path = self.index_dir / META_FILE
+        try:
+            mtime = meta_path.stat().st_mtime
+        except OSError:
+            mtime = None
+        if mtime == self._meta_mtime and segment.is_configured():
+            return
+        with self._lock:
+            segment.ensure(read_userdict(self.index_dir))
+            self._register = load_register(self.index_dir)
+            self._meta_mtime = mtime
+
+    def official(self, name: str) -> dict | None:
+        """The register entry of an official (titles, dates, regions, article count)."""
+        self.refresh_dictionary()
+        return self._register.get(name)
+
+    def officials(self) -> list[dict]:
+        self.refresh_dictionary()
+        return sorted(self._register.values(), key=lambda e: (-e["articles"], e["name"]))
 
     def searcher(self) -> Searcher:
         """A searcher on the latest committed state (the caller closes it)."""
@@ -128,6 +153,7 @@ class Engine:
     def search(self, params: SearchParams, searcher: Searcher | None = None) -> dict[str, Any]:
         """Run a search; returns the JSON structure of ``/api/search``."""
         started = time.perf_counter()
+        self.refresh_dictionary()
         own = searcher is None
         searcher = searcher or self.searcher()
         try:

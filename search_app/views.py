@@ -132,6 +132,19 @@ def api_article(article_id: str):
     return jsonify(doc)
 
 
+@bp.route("/api/officials")
+def api_officials():
+    return jsonify({"officials": engine().officials()})
+
+
+@bp.route("/api/officials/<name>")
+def api_official(name: str):
+    entry = engine().official(name)
+    if entry is None:
+        return jsonify({"error": f"官员名录中没有“{name[:20]}”"}), 404
+    return jsonify(entry)
+
+
 @bp.route("/article/<article_id>")
 def article_page(article_id: str):
     doc = _load_article(article_id)

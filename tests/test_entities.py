@@ -272,3 +272,11 @@ def test_gold_officials(gold_scores: dict) -> None:
 
 def test_gold_titles_as_printed(gold_scores: dict) -> None:
     assert gold_scores["titles"] >= 0.98, gold_scores["titles"]
+
+
+def test_traditional_characters(gz: Gazetteer) -> None:
+    from indexer.build import configure_segmenter
+
+    configure_segmenter(gz)  # loads the traditional -> simplified table with jieba
+    assert extract_regions("晉中市召開會議，榆次區、平遙縣負責同志參加", gz) == ["平遥县", "晋中市", "榆次区"]
+    assert extract_leaders("市委書記常書銘出席並講話") == {"常书铭": "市委书记"}

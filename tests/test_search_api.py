@@ -59,13 +59,24 @@ def test_phrase_does_not_match_scattered_words(client, all_articles):
 
 
 def test_exact_string_recall_when_jieba_segments_differently(client, all_articles):
-    # jieba segments "区长魏振东作具体安排" as 魏振东作 / 具体安排, so a word index alone misses 魏振东
-    from indexer import segment
+    # plain jieba segments "区长魏振东作具体安排" as 魏振东作 / 具体安排, so a word index alone misses 魏振东
+    import jieba
 
-    assert "魏振东" not in segment.current().cut("区长魏振东作具体安排")
+    plain = jieba.Tokenizer()
+    assert "魏振东" not in plain.lcut("区长魏振东作具体安排")
     expected = ids_containing(all_articles, "魏振东")
     assert expected
     assert all_ids(client, q="魏振东") == expected
+    # strings that straddle word boundaries are found too
+    assert all_ids(client, q="振东作具") == ids_containing(all_articles, "振东作具")
+
+
+def test_register_names_segment_whole_at_query_time(client):
+    from indexer import segment
+
+    assert "魏振东" in segment.current().cut("区长魏振东作具体安排")
+    assert "王帮富" in segment.current().cut("副市长王帮富参加会议")
+    assert search(client, q="魏振东")["tokens"] == ["魏振东"]
 
 
 @pytest.mark.parametrize("needle", ["尚太锂电", "60亿元", "第十一批", "帮富参加", "锂电池负极材料"])

@@ -1,0 +1,78 @@
+"""The officials register: who appears in the archive, with which titles, when and where.
+
+Rebuilt by every ``jinbao index`` run from the stored fields of the whole index (so it
+always describes exactly what the index holds) and saved next to it as
+``officials.json``, tagged with the index generation it was built from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from whoosh.searching import Searcher
+
+REGISTER_FILE = "officials.json"
+
+
+def build_register(searcher: Searcher) -> dict[str, dict[str, Any]]:
+    """name -> {name, articles, first, last, papers, titles: [...], regions: [...]}."""
+    articles: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    last: dict[str, str] = {}
+    papers: dict[str, set[str]] = defaultdict(set)
+    regions: dict[str, Counter[str]] = defaultdict(Counter)
+    titles: dict[tuple[str, str], dict[str, Any]] = {}
+    for fields in searcher.all_stored_fields():
+        officials = json.loads(fields.get("officials") or "{}")
+        if not officials:
+            continue
+        date, paper = fields["date"], fields["paper"]
+        article_regions = [r for r in (fields.get("regions") or "").split(",") if r]
+        for name, title in officials.items():
+            articles[name] += 1
+            first[name] = min(first.get(name, date), date)
+            last[name] = max(last.get(name, date), date)
+            papers[name].add(paper)
+            regions[name].update(article_regions)
+            entry = titles.setdefault((name, title), {"title": title, "first": date, "last": date,
+                                                      "papers": set(), "articles": 0})
+            entry["first"] = min(entry["first"], date)
+            entry["last"] = max(entry["last"], date)
+            entry["papers"].add(paper)
+            entry["articles"] += 1
+    register: dict[str, dict[str, Any]] = {}
+    for name in sorted(articles):
+        held = [dict(v, papers=sorted(v["papers"])) for (n, _t), v in titles.items() if n == name]
+        held.sort(key=lambda t: (t["first"], t["title"]))
+        register[name] = {
+            "name": name,
+            "articles": articles[name],
+            "first": first[name],
+            "last": last[name],
+            "papers": sorted(papers[name]),
+            "titles": held,
+            "regions": [{"region": r, "count": c} for r, c in regions[name].most_common()],
+        }
+    return register
+
+
+def save_register(index_dir: Path, register: dict[str, dict[str, Any]], generation: int) -> None:
+    path = index_dir / REGISTER_FILE
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"generation": generation, "officials": register}, ensure_ascii=False, indent=1),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_register(index_dir: Path) -> dict[str, dict[str, Any]]:
+    path = index_dir / REGISTER_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("officials", {})
+    except (OSError, ValueError):
+        return {}
