@@ -114,6 +114,50 @@ def _eval_entities(pages):
     return entity_table(results), results
 
 
+@eval_group.command("search")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Search this index (default: build the archive into a temporary index).")
+@click.option("--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Archive the judgments refer to (default: the bundled sample archive).")
+@click.option("--baseline", is_flag=True, help="Also score plain Whoosh + jieba's ChineseAnalyzer on the same queries.")
+@click.option("--details", is_flag=True, help="One line per query.")
+def eval_search_cmd(queries: Path, index_dir: Path | None, archive: Path | None, baseline: bool, details: bool) -> None:
+    """nDCG@10, must-find recall and MRR per query kind, through the real /api/search."""
+    import tempfile
+
+    from search_app import create_app
+    from search_app.evaluation import flask_search, load_queries, run_all, summarize, summary_table
+
+    from .build import build_index
+
+    judged = load_queries(queries)
+    with tempfile.TemporaryDirectory() as tmp:
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            summary = build_index(archive or sample_archive(), index_dir)
+            click.echo(f"built a temporary index: {summary.line()}", err=True)
+        app = create_app({"INDEX_DIR": str(index_dir)})
+        engine = app.extensions["jinbao_engine"]
+        with engine.searcher() as s:
+            docs = [json.loads(f["doc"]) for f in s.all_stored_fields()]
+        runs = [("jinbao", run_all(judged, flask_search(app.test_client()), docs))]
+        if baseline:
+            from search_app.baseline import BaselineSearch
+
+            plain = BaselineSearch(docs, Path(tmp) / "baseline", engine.gazetteer)
+            runs.append(("baseline: Whoosh + jieba ChineseAnalyzer", run_all(judged, plain.search, docs)))
+        for label, results in runs:
+            click.echo(summary_table(summarize(results), label))
+            click.echo("")
+            if details:
+                for r in results:
+                    flag = f" ERROR {r.error}" if r.error else ""
+                    excl = f" EXCLUDED RETURNED {r.excluded_returned}" if r.excluded_returned else ""
+                    click.echo(f"  [{r.kind}] {r.q!r}: nDCG {r.ndcg:.3f}, must {r.must_found}/{r.must}, "
+                               f"RR {r.rr:.2f}{flag}{excl}  top: {r.top[:5]}")
+
+
 @main.command("officials")
 @click.argument("name", required=False)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,

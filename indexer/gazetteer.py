@@ -76,6 +76,8 @@ class Gazetteer:
         for d in divisions:
             if d.parent_code and d.level != "province" and d.parent_code != d.code:
                 self._children[d.parent_code].append(d)
+        self._short: dict[str, list[Division]] | None = None
+        self._former: dict[str, list[Division]] = {}
         self._province_names: frozenset[str] = frozenset(
             n for d in divisions if d.level == "province"
             for n in (d.name, d.short_name) if n
@@ -128,6 +130,33 @@ class Gazetteer:
             if under:
                 return under[0]
         return found[0]
+
+    def resolve_place(self, term: str) -> tuple[Division, bool] | None:
+        """A reader's place term -> (division, unambiguous): full names of prefectures and
+        counties, former names and short names (榆次 -> 榆次区), Shanxi first; provinces and
+        functional zones are not places here. ``unambiguous`` is False for short names such
+        as 和顺 or 小店 that are also ordinary words."""
+        if self._short is None:
+            short: dict[str, list[Division]] = defaultdict(list)
+            former: dict[str, list[Division]] = defaultdict(list)
+            for d in self.divisions:
+                if d.level == "province" or d.is_functional_zone:
+                    continue
+                if d.short_name and len(d.short_name) >= 2:
+                    short[d.short_name].append(d)
+                for old in d.former_names:
+                    former[old].append(d)
+            self._short = {k: sorted(v, key=self._rank) for k, v in short.items()}
+            self._former = {k: sorted(v, key=self._rank) for k, v in former.items()}
+        full = [d for d in self.get_all(term) if d.level != "province" and not d.is_functional_zone]
+        if full:
+            return full[0], len(full) == 1  # 城区 / 矿区 / 郊区 exist in several cities
+        if term in self._former:
+            return self._former[term][0], True
+        if term in self._short and not self.is_province_name(term):
+            d = self._short[term][0]
+            return d, not d.ambiguous
+        return None
 
     def by_code(self, code: str) -> Division | None:
         return self._by_code.get(code)

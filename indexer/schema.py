@@ -12,9 +12,10 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, word_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TITLE_BOOST = 3.0
+LEAD_CHARS = 100
 CHARS_BOOST = 0.5
 
 
@@ -35,6 +36,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=word_analyzer(), phrase=True),
         title_chars=TEXT(analyzer=bigram_analyzer(), phrase=True),
         chars=TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=CHARS_BOOST),
+        # headline + subtitles + the first sentences: a name here makes the article *about* it
+        lead_chars=TEXT(analyzer=bigram_analyzer(), phrase=True),
         regions=KEYWORD(commas=True, stored=True),
         region_path=KEYWORD(commas=True, stored=True),
         leaders=KEYWORD(commas=True, stored=True),

@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
 
 from .highlight import highlight_all, snippet
-from .query import ParsedQuery, parse_query, to_whoosh
+from .query import ParsedQuery, QueryError, QueryHints, parse_query, to_whoosh
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("region", "leader", "paper", "year")
@@ -163,8 +163,17 @@ class Engine:
             if own:
                 searcher.close()
 
+    def hints(self) -> QueryHints:
+        """Gazetteer and officials register as seen by the query builder."""
+
+        def place(term: str) -> tuple[str, bool] | None:
+            found = self.gazetteer.resolve_place(term)
+            return (found[0].name, found[1]) if found else None
+
+        return QueryHints(place=place, official=lambda term: term in self._register)
+
     def _search(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, started: float) -> dict[str, Any]:
-        main = to_whoosh(parsed)
+        main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         table = self._facet_table(searcher)
         combined = main if flt is None else wq.And([main, flt])
@@ -193,6 +202,7 @@ class Engine:
             doc = json.loads(searcher.stored_fields(docnum)["doc"])
             results.append(self._result(doc, strings))
         facets = self._facets(matched, table, params)
+        suggestions = self._suggest(params, parsed, searcher) if total == 0 else []
         return {
             "q": params.q,
             "total": total,
@@ -204,7 +214,40 @@ class Engine:
             "tokens": parsed.tokens(),
             "results": results,
             "facets": facets,
+            "suggestions": suggestions,
         }
+
+    def _count(self, params: SearchParams, searcher: Searcher) -> int:
+        try:
+            parsed = parse_query(params.q)
+        except QueryError:
+            return 0
+        main = to_whoosh(parsed, self.hints())
+        flt = self.filter_query(params)
+        return sum(1 for _ in searcher.docs_for_query(main if flt is None else wq.And([main, flt])))
+
+    def _suggest(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher) -> list[dict[str, Any]]:
+        """What to try when nothing matched: without the filters, a near name from the
+        officials register, fewer words. Each suggestion is counted before it is offered."""
+        out: list[dict[str, Any]] = []
+
+        def offer(label: str, changed: SearchParams) -> None:
+            count = self._count(changed, searcher)
+            if count and len(out) < 6:
+                out.append({"label": label, "q": changed.q, "drop_filters": not changed.has_filters,
+                            "count": count})
+
+        if params.has_filters and params.q.strip():
+            offer(f"去掉筛选条件，检索“{params.q}”", replace(params, regions=[], leaders=[], papers=[],
+                                                       date_from=None, date_to=None))
+        terms = [t for g in parsed.groups for t in g]
+        for t in terms:
+            for name in near_names(t.text, self._register):
+                offer(f"您是否要找：{name}", replace(params, q=params.q.replace(t.text, name)))
+        if len(terms) > 1:
+            for t in terms:
+                offer(f"只检索“{t.text}”", replace(params, q=t.text))
+        return out
 
     def _result(self, doc: dict, strings: list[str]) -> dict[str, Any]:
         title = doc.get("title") or (doc.get("subtitles") or [None])[0]
@@ -291,6 +334,14 @@ class Engine:
             candidates = self.page_articles(doc["paper"], doc["date"], target, searcher)
             links[direction] = pick_continuation(doc, candidates, direction)
         return links
+
+
+def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:
+    """Register names one character away from ``term`` (a mistyped or mis-OCRed name)."""
+    if not 2 <= len(term) <= 4 or term in names:
+        return []
+    near = [n for n in names if len(n) == len(term) and sum(a != b for a, b in zip(n, term, strict=True)) == 1]
+    return sorted(near, key=lambda n: (-names[n]["articles"], n))[:limit]
 
 
 def _neg_date(table: list[_FacetRow | None], docnum: int, searcher: Searcher) -> str:

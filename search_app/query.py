@@ -19,6 +19,7 @@ still finds articles that use the words apart.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -31,6 +32,25 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 
 _TOKEN_RE = re.compile(r'(-?)(?:(标题|title)[:：])?(?:"([^"]*)"?|“([^”]*)”?|(\S+))', re.IGNORECASE)
+
+
+@dataclass
+class QueryHints:
+    """What the engine knows about query words: places (gazetteer) and officials (register).
+
+    ``place(term)`` returns ``(canonical name, unambiguous)`` or None; ``official(term)``
+    says whether the term is a name in the officials register.
+    """
+
+    place: Callable[[str], tuple[str, bool] | None] = lambda _term: None
+    official: Callable[[str], bool] = lambda _term: False
+
+
+NO_HINTS = QueryHints()
+
+LEAD_BOOST = 1.5
+OFFICIAL_BOOST = 2.0
+REGION_BOOST = 1.5
 
 
 class QueryError(ValueError):
@@ -147,7 +167,8 @@ def _word_query(word: str, title_only: bool) -> wq.Query:
     return wq.Or(options)
 
 
-def term_query(term: Term) -> wq.Query:
+def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
+    """What must match for one reader's term."""
     chars_field = "title_chars" if term.title_only else "chars"
     exact = exact_query(term.text, chars_field)
     if term.exact:
@@ -159,19 +180,48 @@ def term_query(term: Term) -> wq.Query:
         return _word_query(term.text, term.title_only)
     word_parts = [_word_query(w, term.title_only) for w in term.words]
     by_words: wq.Query = word_parts[0] if len(word_parts) == 1 else wq.And(word_parts)
-    if exact is None or len(term.words) <= 1 and term.words == [term.text]:
-        return by_words
-    return wq.Or([exact, by_words])
+    options: list[wq.Query] = [by_words]
+    if exact is not None and not (len(term.words) <= 1 and term.words == [term.text]):
+        options.insert(0, exact)
+    place = hints.place(term.text)
+    if place and place[0] != term.text:
+        # a short name (榆次) also matches the full name as a word (榆次区 is one token)
+        options.append(_word_query(place[0], term.title_only))
+    if place and place[1] and not term.title_only:
+        # 榆次区 also finds articles that say 榆次 (or 我区 in its own paper): the region tag
+        options.append(wq.Term("regions", place[0]))
+    return options[0] if len(options) == 1 else wq.Or(options)
 
 
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
+def boost_query(term: Term, hints: QueryHints = NO_HINTS) -> list[wq.Query]:
+    """Optional clauses that rank articles *about* the term above passing mentions:
+    named in the headline or lead, tagged as an official or a region of the article."""
+    out: list[wq.Query] = []
+    lead = exact_query(term.text, "lead_chars")
+    if lead is not None:
+        lead.boost = LEAD_BOOST
+        out.append(lead)
+    if hints.official(term.text):
+        out.append(wq.Term("leaders", term.text, boost=OFFICIAL_BOOST))
+    place = hints.place(term.text)
+    if place:
+        out.append(wq.Term("regions", place[0], boost=REGION_BOOST))
+    return out
+
+
+def to_whoosh(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> wq.Query:
     """The Whoosh query for a parsed query (``Every`` when there are no positive terms)."""
     clauses: list[wq.Query] = []
+    boosts: list[wq.Query] = []
     for group in parsed.groups:
-        options = [term_query(t) for t in group]
+        options = [term_query(t, hints) for t in group]
         clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+        for t in group:
+            boosts += boost_query(t, hints)
     positive: wq.Query = wq.Every() if not clauses else clauses[0] if len(clauses) == 1 else wq.And(clauses)
+    if boosts:
+        positive = wq.AndMaybe(positive, wq.Or(boosts))
     if parsed.excluded:
-        negative = wq.Or([term_query(t) for t in parsed.excluded])
+        negative = wq.Or([term_query(t, hints) for t in parsed.excluded])
         return wq.AndNot(positive, negative)
     return positive

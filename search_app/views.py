@@ -87,6 +87,9 @@ def search_page():
     except (BadParameter, QueryError) as exc:
         return render_template("search.html", error=str(exc), data=None, args=args, params=SearchParams()), 400
     decorate_facets(data, args)
+    for sug in data["suggestions"]:
+        sug["url"] = (url_with(MultiDict([("q", sug["q"])]), q=sug["q"]) if sug["drop_filters"]
+                      else url_with(args, q=sug["q"]))
     chips = []
     for name, param in FACET_PARAM.items():
         for value in args.getlist(param):
