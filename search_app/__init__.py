@@ -15,7 +15,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``config["INDEX_DIR"]`` names the index directory."""
     from .engine import Engine
-    from .views import bp
+    from .views import register
 
     app = Flask(__name__)
     app.config.update(INDEX_DIR="index", JSON_AS_ASCII=False)
@@ -23,5 +23,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["jinbao_engine"] = Engine(Path(app.config["INDEX_DIR"]))
-    app.register_blueprint(bp)
+    register(app)
     return app

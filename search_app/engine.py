@@ -1,4 +1,4 @@
-"""Search over the article index: filters, facets, ranking, snippets.
+"""Search over the article index: filters, facets, ranking, snippets, browsing.
 
 This module knows nothing about HTTP; the Flask views and ``jinbao eval`` call it.
 One :class:`Engine` per process opens the index and configures jieba with the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 import time
 from collections import Counter
@@ -23,16 +24,18 @@ from whoosh.searching import Searcher
 
 from indexer import segment
 from indexer.build import META_FILE, open_index, read_userdict
-from indexer.register import load_register
 from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
+from indexer.register import load_register
 
+from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, to_whoosh
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("region", "leader", "paper", "year")
-FACET_SIZE = 30
+FACET_SIZE = 50
+EXPORT_LIMIT = 10_000
 
 
 @dataclass
@@ -41,6 +44,7 @@ class SearchParams:
     regions: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     papers: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
@@ -49,15 +53,10 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.regions or self.leaders or self.papers or self.date_from or self.date_to)
+        return bool(self.regions or self.leaders or self.papers or self.years or self.date_from or self.date_to)
 
-
-@dataclass
-class _FacetRow:
-    paper: str
-    year: str
-    regions: tuple[str, ...]
-    leaders: tuple[str, ...]
+    def without_filters(self) -> SearchParams:
+        return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
 class Engine:
@@ -70,18 +69,16 @@ class Engine:
         self._lock = threading.Lock()
         self._meta_mtime: float | None = None
         self._register: dict[str, dict] = {}
+        self._table: FacetTable | None = None
         self.refresh_dictionary()
-        self._facet_tables: dict[int, list[_FacetRow | None]] = {}
-        self.paper_names: dict[str, str] = {}
 
-    # --- searchers and caches -----------------------------------------------------
+    # --- dictionary, register, caches ---------------------------------------------------
 
     def refresh_dictionary(self) -> None:
         """Load the index's dictionary (and officials register) when a re-index changed it,
         so that queries segment new names exactly as the index did."""
-        meta_path = self.index_dir / META_FILE
         try:
-            mtime = meta_path.stat().st_mtime
+            mtime: float | None = (self.index_dir / META_FILE).stat().st_mtime
         except OSError:
             mtime = None
         if mtime == self._meta_mtime and segment.is_configured():
@@ -104,64 +101,20 @@ class Engine:
         """A searcher on the latest committed state (the caller closes it)."""
         return self.ix.searcher()
 
-    def _facet_table(self, searcher: Searcher) -> list[_FacetRow | None]:
-        """docnum -> facet values, built once per index generation from stored fields."""
-        key = searcher.reader().generation()
+    def table(self, searcher: Searcher) -> FacetTable:
+        """The facet table of the searcher's index generation (built once per generation)."""
+        generation = searcher.reader().generation()
+        table = self._table
+        if table is not None and table.generation == generation:
+            return table
+        table = FacetTable(searcher)
         with self._lock:
-            table = self._facet_tables.get(key)
-            if table is not None:
-                return table
-        rows: list[_FacetRow | None] = []
-        names: dict[str, str] = {}
-        reader = searcher.reader()
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                rows.append(None)
-                continue
-            stored = reader.stored_fields(docnum)
-            doc = json.loads(stored["doc"])
-            names[doc["paper"]] = doc["paper_name"]
-            rows.append(_FacetRow(
-                paper=stored["paper"],
-                year=stored["date"][:4],
-                regions=tuple(r for r in stored.get("region_path", "").split(",") if r),
-                leaders=tuple(x for x in stored.get("leaders", "").split(",") if x),
-            ))
-        with self._lock:
-            self._facet_tables = {key: rows}
-            self.paper_names = names
-        return rows
+            self._table = table
+        return table
 
-    # --- search ---------------------------------------------------------------------
-
-    def filter_query(self, params: SearchParams) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        for fieldname, values in (("region_path", params.regions), ("leaders", params.leaders), ("paper", params.papers)):
-            if values:
-                terms = [wq.Term(fieldname, v) for v in values]
-                parts.append(terms[0] if len(terms) == 1 else wq.Or(terms))
-        if params.date_from or params.date_to:
-            parts.append(wq.TermRange(
-                "date",
-                params.date_from.isoformat() if params.date_from else None,
-                params.date_to.isoformat() if params.date_to else None,
-            ))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-    def search(self, params: SearchParams, searcher: Searcher | None = None) -> dict[str, Any]:
-        """Run a search; returns the JSON structure of ``/api/search``."""
-        started = time.perf_counter()
-        self.refresh_dictionary()
-        own = searcher is None
-        searcher = searcher or self.searcher()
-        try:
-            parsed = parse_query(params.q)
-            return self._search(params, parsed, searcher, started)
-        finally:
-            if own:
-                searcher.close()
+    @property
+    def paper_names(self) -> dict[str, str]:
+        return self._table.paper_names if self._table else {}
 
     def hints(self) -> QueryHints:
         """Gazetteer and officials register as seen by the query builder."""
@@ -172,59 +125,108 @@ class Engine:
 
         return QueryHints(place=place, official=lambda term: term in self._register)
 
-    def _search(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, started: float) -> dict[str, Any]:
+    # --- filters ----------------------------------------------------------------------------
+
+    def filter_query(self, params: SearchParams, skip: str | None = None) -> wq.Query | None:
+        """The filters as one query; ``skip`` leaves out one facet's own filter (so its
+        other values can still be counted and added: values of one facet combine with OR)."""
+        parts: list[wq.Query] = []
+        for facet, fieldname, values in (("region", "region_path", params.regions),
+                                          ("leader", "leaders", params.leaders),
+                                          ("paper", "paper", params.papers)):
+            if values and facet != skip:
+                terms = [wq.Term(fieldname, v) for v in values]
+                parts.append(terms[0] if len(terms) == 1 else wq.Or(terms))
+        if params.years and skip != "year":
+            ranges = [wq.TermRange("date", f"{y}-01-01", f"{y}-12-31") for y in params.years]
+            parts.append(ranges[0] if len(ranges) == 1 else wq.Or(ranges))
+        if params.date_from or params.date_to:
+            parts.append(wq.TermRange(
+                "date",
+                params.date_from.isoformat() if params.date_from else None,
+                params.date_to.isoformat() if params.date_to else None,
+            ))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> set[int]:
+        return set(searcher.docs_for_query(main if flt is None else wq.And([main, flt])))
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, params: SearchParams, searcher: Searcher | None = None, *, facets: bool = True) -> dict[str, Any]:
+        """Run a search; returns the JSON structure of ``/api/search``."""
+        started = time.perf_counter()
+        self.refresh_dictionary()
+        own = searcher is None
+        searcher = searcher or self.searcher()
+        try:
+            parsed = parse_query(params.q)
+            return self._search(params, parsed, searcher, started, facets)
+        finally:
+            if own:
+                searcher.close()
+
+    def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, limit: int) -> list[int]:
+        """Document numbers of the first ``limit`` matches in the requested order."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
-        table = self._facet_table(searcher)
-        combined = main if flt is None else wq.And([main, flt])
-        matched = set(searcher.docs_for_query(combined))
-        total = len(matched)
-        start = (params.page - 1) * params.per_page
-        end = start + params.per_page
         sort = params.sort
         if sort == "relevance" and parsed.empty:
             sort = "newest"  # nothing to rank by: list the latest first
         if sort == "relevance":
-            hits = searcher.search(main, filter=flt, limit=end + 20, terms=False)
-            ranked = sorted(
-                ((round(h.score, 6), h.docnum) for h in hits),
-                key=lambda sd: (-sd[0], _neg_date(table, sd[1], searcher)),
-            )
-            page_docs = [d for _s, d in ranked[start:end]]
-        else:
-            field_name = "order_desc" if sort == "newest" else "order_asc"
-            hits = searcher.search(main, filter=flt, limit=end, sortedby=field_name, reverse=(sort == "newest"))
-            page_docs = [h.docnum for h in hits][start:end]
+            table = self.table(searcher)
+            hits = searcher.search(main, filter=flt, limit=limit + 20, terms=False)
+            # equal scores: newer first
+            ranked = sorted(((round(h.score, 6), h.docnum) for h in hits),
+                            key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
+            return [d for _s, d in ranked[:limit]]
+        field_name = "order_desc" if sort == "newest" else "order_asc"
+        hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
+        return [h.docnum for h in hits]
 
+    def _search(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, started: float,
+                with_facets: bool) -> dict[str, Any]:
+        main = to_whoosh(parsed, self.hints())
+        table = self.table(searcher)
+        matched = self._docs(main, self.filter_query(params), searcher)
+        total = len(matched)
+        start = (params.page - 1) * params.per_page
+        page_docs = self.ranked_docnums(params, parsed, searcher, start + params.per_page)[start:]
         strings = parsed.highlight_strings()
-        results = []
-        for docnum in page_docs:
-            doc = json.loads(searcher.stored_fields(docnum)["doc"])
-            results.append(self._result(doc, strings))
-        facets = self._facets(matched, table, params)
-        suggestions = self._suggest(params, parsed, searcher) if total == 0 else []
-        return {
+        results = [self._result(json.loads(searcher.stored_fields(n)["doc"]), strings) for n in page_docs]
+        data: dict[str, Any] = {
             "q": params.q,
             "total": total,
             "page": params.page,
             "per_page": params.per_page,
             "pages": max(1, -(-total // params.per_page)),
             "sort": params.sort,
-            "took_ms": round((time.perf_counter() - started) * 1000, 1),
             "tokens": parsed.tokens(),
             "results": results,
-            "facets": facets,
-            "suggestions": suggestions,
         }
+        if with_facets:
+            data["facets"] = self._facets(main, matched, params, searcher, table)
+            data["histogram"] = month_histogram(table.count(matched, "month"))
+            data["suggestions"] = self._suggest(params, parsed, searcher) if total == 0 else []
+        data["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return data
+
+    def export(self, params: SearchParams, searcher: Searcher) -> tuple[list[dict[str, Any]], bool]:
+        """Every match (up to :data:`EXPORT_LIMIT`) as full articles, in the requested order;
+        the flag says whether the list was cut."""
+        parsed = parse_query(params.q)
+        docnums = self.ranked_docnums(params, parsed, searcher, EXPORT_LIMIT + 1)
+        docs = [json.loads(searcher.stored_fields(n)["doc"]) for n in docnums[:EXPORT_LIMIT]]
+        return docs, len(docnums) > EXPORT_LIMIT
 
     def _count(self, params: SearchParams, searcher: Searcher) -> int:
         try:
             parsed = parse_query(params.q)
         except QueryError:
             return 0
-        main = to_whoosh(parsed, self.hints())
-        flt = self.filter_query(params)
-        return sum(1 for _ in searcher.docs_for_query(main if flt is None else wq.And([main, flt])))
+        return len(self._docs(to_whoosh(parsed, self.hints()), self.filter_query(params), searcher))
 
     def _suggest(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher) -> list[dict[str, Any]]:
         """What to try when nothing matched: without the filters, a near name from the
@@ -238,8 +240,7 @@ class Engine:
                             "count": count})
 
         if params.has_filters and params.q.strip():
-            offer(f"去掉筛选条件，检索“{params.q}”", replace(params, regions=[], leaders=[], papers=[],
-                                                       date_from=None, date_to=None))
+            offer(f"去掉筛选条件，检索“{params.q}”", params.without_filters())
         terms = [t for g in parsed.groups for t in g]
         for t in terms:
             for name in near_names(t.text, self._register):
@@ -250,12 +251,12 @@ class Engine:
         return out
 
     def _result(self, doc: dict, strings: list[str]) -> dict[str, Any]:
-        title = doc.get("title") or (doc.get("subtitles") or [None])[0]
+        title = doc.get("title") or (doc.get("subtitles") or [None])[0] or _first_words(doc["body"])
         return {
             "id": doc["id"],
-            "title": title or _first_words(doc["body"]),
-            "title_html": highlight_all(title or _first_words(doc["body"]), strings),
-            "subtitles_html": [highlight_all(s, strings) for s in doc.get("subtitles", [])],
+            "title": title,
+            "title_html": highlight_all(title, strings),
+            "subtitles_html": [highlight_all(s, strings) for s in doc.get("subtitles", []) if s != title],
             "has_title": bool(doc.get("title")),
             "paper": doc["paper"],
             "paper_name": doc["paper_name"],
@@ -268,44 +269,30 @@ class Engine:
             "url": f"/article/{doc['id']}",
         }
 
-    def _facets(self, matched: set[int], table: list[_FacetRow | None], params: SearchParams) -> dict[str, list[dict]]:
-        counters: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
-        for docnum in matched:
-            row = table[docnum] if docnum < len(table) else None
-            if row is None:
-                continue
-            counters["paper"][row.paper] += 1
-            counters["year"][row.year] += 1
-            counters["region"].update(row.regions)
-            counters["leader"].update(row.leaders)
-        selected = {
-            "region": set(params.regions), "leader": set(params.leaders), "paper": set(params.papers), "year": set(),
-        }
+    def _facets(self, main: wq.Query, matched: set[int], params: SearchParams, searcher: Searcher,
+                table: FacetTable) -> dict[str, list[dict]]:
+        selected = {"region": params.regions, "leader": params.leaders, "paper": params.papers, "year": params.years}
         out: dict[str, list[dict]] = {}
         for name in FACET_NAMES:
-            items = counters[name].most_common()
-            if name == "year":
-                items = sorted(items, reverse=True)
-            values = [
-                {"value": v, "count": c, "selected": v in selected[name]}
-                for v, c in items[:FACET_SIZE]
-            ]
-            # selected values stay visible even when they fall outside the top list
+            # a facet with selected values is counted without its own filter (OR within a facet)
+            docs = self._docs(main, self.filter_query(params, skip=name), searcher) if selected[name] else matched
+            counts = table.count(docs, name)
+            items = sorted(counts.items(), reverse=True) if name == "year" else counts.most_common()
+            values = [{"value": v, "count": c, "selected": v in selected[name]} for v, c in items[:FACET_SIZE]]
             shown = {v["value"] for v in values}
-            values += [{"value": v, "count": counters[name].get(v, 0), "selected": True}
-                       for v in sorted(selected[name] - shown)]
-            if name == "paper":
-                for v in values:
-                    v["label"] = self.paper_names.get(v["value"], v["value"])
-            if name == "region":
-                for v in values:
+            values += [{"value": v, "count": counts.get(v, 0), "selected": True}
+                       for v in selected[name] if v not in shown]
+            for v in values:
+                if name == "paper":
+                    v["label"] = table.paper_names.get(v["value"], v["value"])
+                elif name == "region":
                     parent = self.gazetteer.parent(v["value"])
                     if parent:
                         v["parent"] = parent
             out[name] = values
         return out
 
-    # --- articles -------------------------------------------------------------------
+    # --- articles ---------------------------------------------------------------------------
 
     def article(self, article_id: str, searcher: Searcher | None = None) -> dict[str, Any] | None:
         own = searcher is None
@@ -323,6 +310,11 @@ class Engine:
         docs = [json.loads(f["doc"]) for f in searcher.documents(page_key=key)]
         return sorted(docs, key=lambda d: d["seq"])
 
+    def issue_articles(self, paper: str, date: str, searcher: Searcher) -> list[dict[str, Any]]:
+        """Every article of one issue, by page and position."""
+        query = wq.And([wq.Term("paper", paper), wq.Term("date", date)])
+        docs = [json.loads(searcher.stored_fields(n)["doc"]) for n in searcher.docs_for_query(query)]
+        return sorted(docs, key=lambda d: (d["page"], d["seq"]))
 
     def continuations(self, doc: dict[str, Any], searcher: Searcher) -> dict[str, dict | None]:
         """The other parts of a jumped article (下转/上接) when the archive holds them."""
@@ -335,6 +327,74 @@ class Engine:
             links[direction] = pick_continuation(doc, candidates, direction)
         return links
 
+    def more_like(self, doc: dict[str, Any], searcher: Searcher, top: int = 5, numterms: int = 15) -> list[dict[str, Any]]:
+        """Articles sharing the most distinctive words of this one: tf-idf over the words the
+        article shares with others (words found in no other article cannot connect it)."""
+        text = " ".join([doc.get("title") or "", *doc.get("subtitles", []), doc["body"]])
+        analyzer = searcher.schema["body"].analyzer
+        tf = Counter(t.text for t in analyzer(text) if len(t.text) > 1)
+        n = max(searcher.doc_count(), 1)
+        scored = []
+        for word, freq in tf.items():
+            df = searcher.doc_frequency("body", word)
+            if 2 <= df <= max(2, n // 3):
+                scored.append((freq * math.log(n / df), word))
+        terms = [wq.Term("body", w, boost=score) for score, w in sorted(scored, reverse=True)[:numterms]]
+        if not terms:
+            return []
+        hits = searcher.search(wq.AndNot(wq.Or(terms), wq.Term("id", doc["id"])), limit=top)
+        return [json.loads(h["doc"]) for h in hits]
+
+    def issue_neighbours(self, doc: dict[str, Any], searcher: Searcher) -> dict[str, Any]:
+        """Previous/next page of the same issue and the issue's page numbers."""
+        table = self.table(searcher)
+        pages = sorted({r.page for _n, r in table.live() if r.paper == doc["paper"] and r.date == doc["date"]})
+        i = pages.index(doc["page"]) if doc["page"] in pages else -1
+        return {
+            "pages": pages,
+            "prev": pages[i - 1] if i > 0 else None,
+            "next": pages[i + 1] if 0 <= i < len(pages) - 1 else None,
+        }
+
+    # --- browsing and entity pages --------------------------------------------------------
+
+    def papers(self, searcher: Searcher) -> list[dict[str, Any]]:
+        """Papers with their issues grouped by year (newest first)."""
+        table = self.table(searcher)
+        issues: dict[str, set[str]] = {}
+        articles: Counter[str] = Counter()
+        for _n, r in table.live():
+            issues.setdefault(r.paper, set()).add(r.date)
+            articles[r.paper] += 1
+        out = []
+        for slug in sorted(issues, key=lambda s: table.paper_names.get(s, s)):
+            by_year: dict[str, list[str]] = {}
+            for date in sorted(issues[slug], reverse=True):
+                by_year.setdefault(date[:4], []).append(date)
+            out.append({"slug": slug, "name": table.paper_names.get(slug, slug), "articles": articles[slug],
+                        "issues": len(issues[slug]), "years": by_year})
+        return out
+
+    def entity_stats(self, field_name: str, value: str, searcher: Searcher, latest: int = 10) -> dict[str, Any]:
+        """Timeline, co-occurring officials and regions, and latest articles of an official
+        (``leaders``) or a region (``region_path``)."""
+        table = self.table(searcher)
+        docs = set(searcher.docs_for_query(wq.Term(field_name, value)))
+        officials = table.count(docs, "leader")
+        regions = table.count(docs, "region")
+        if field_name == "leaders":
+            officials.pop(value, None)
+        else:
+            regions.pop(value, None)
+        newest = table.newest_first(docs)[:latest]
+        return {
+            "total": len(docs),
+            "timeline": month_histogram(table.count(docs, "month")),
+            "officials": officials.most_common(15),
+            "regions": regions.most_common(15),
+            "latest": [json.loads(searcher.stored_fields(n)["doc"]) for n in newest],
+        }
+
 
 def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:
     """Register names one character away from ``term`` (a mistyped or mis-OCRed name)."""
@@ -344,10 +404,9 @@ def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:
     return sorted(near, key=lambda n: (-names[n]["articles"], n))[:limit]
 
 
-def _neg_date(table: list[_FacetRow | None], docnum: int, searcher: Searcher) -> str:
-    """Sort key putting newer dates first among equal scores."""
-    date = searcher.stored_fields(docnum)["date"]
-    return "".join(chr(0x10FFFF - ord(c)) if c.isdigit() else c for c in date)
+def _inverted(date: str) -> str:
+    """A sort key that puts newer ISO dates first."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
 def _first_words(body: str, n: int = 30) -> str:

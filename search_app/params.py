@@ -57,6 +57,14 @@ def _values(args: MultiDict, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _years(args: MultiDict) -> list[str]:
+    years = _values(args, "year")
+    for y in years:
+        if not re.fullmatch(r"\d{4}", y):
+            raise BadParameter("year", f"应为四位年份，收到 “{y[:20]}”")
+    return years
+
+
 def parse_search_args(args: MultiDict) -> SearchParams:
     """Build :class:`SearchParams` from a request's query string, or raise :class:`BadParameter`."""
     sort = args.get("sort", "").strip() or "relevance"
@@ -70,6 +78,7 @@ def parse_search_args(args: MultiDict) -> SearchParams:
         regions=_values(args, "region"),
         leaders=_values(args, "leader"),
         papers=_values(args, "paper"),
+        years=_years(args),
         date_from=date_from,
         date_to=date_to,
         sort=sort,

@@ -1,0 +1,52 @@
+"""The article page and ``GET /api/articles/<id>``."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, render_template, request
+
+from indexer.article import ARTICLE_ID_RE
+
+from ..highlight import highlight_all
+from ..query import QueryError, parse_query
+from .common import blueprint, engine, searcher
+
+bp = blueprint("article")
+
+
+def load_article(article_id: str) -> dict:
+    """The stored article, or 404 (ids are validated before they reach the index)."""
+    if not ARTICLE_ID_RE.match(article_id):
+        abort(404)
+    doc = engine().article(article_id, searcher())
+    if doc is None:
+        abort(404)
+    return doc
+
+
+@bp.route("/api/articles/<article_id>")
+def api_article(article_id: str):
+    doc = load_article(article_id)
+    links = engine().continuations(doc, searcher())
+    doc["continued_on_id"] = links["on"]["id"] if links["on"] else None
+    doc["continued_from_id"] = links["from"]["id"] if links["from"] else None
+    doc["url"] = f"/article/{doc['id']}"
+    return jsonify(doc)
+
+
+@bp.route("/article/<article_id>")
+def article_page(article_id: str):
+    doc = load_article(article_id)
+    q = request.args.get("q", "")[:200]
+    try:
+        strings = parse_query(q).highlight_strings() if q else []
+    except QueryError:
+        strings = []
+    s = searcher()
+    paragraphs = [highlight_all(p, strings) for p in doc["body"].split("\n")]
+    siblings = [d for d in engine().page_articles(doc["paper"], doc["date"], doc["page"], s) if d["id"] != doc["id"]]
+    return render_template(
+        "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
+        title_html=highlight_all(doc.get("title") or "（无标题）", strings),
+        links=engine().continuations(doc, s), similar=engine().more_like(doc, s),
+        issue=engine().issue_neighbours(doc, s),
+    )

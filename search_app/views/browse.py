@@ -1,0 +1,37 @@
+"""Browsing by paper and date, for readers who don't start from a query."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, render_template
+
+from .common import blueprint, engine, searcher
+
+bp = blueprint("browse")
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@bp.route("/papers")
+def papers_page():
+    return render_template("papers.html", papers=engine().papers(searcher()))
+
+
+@bp.route("/paper/<slug>/<date>")
+def issue_page(slug: str, date: str):
+    if not SLUG_RE.match(slug) or not DATE_RE.match(date):
+        abort(404)
+    articles = engine().issue_articles(slug, date, searcher())
+    if not articles:
+        abort(404)
+    pages: dict[int, list[dict]] = {}
+    for a in articles:
+        pages.setdefault(a["page"], []).append(a)
+    papers = {p["slug"]: p for p in engine().papers(searcher())}
+    dates = sorted(d for ds in papers[slug]["years"].values() for d in ds)
+    i = dates.index(date)
+    return render_template("issue.html", paper=papers[slug], date=date, pages=pages,
+                           prev_issue=dates[i - 1] if i > 0 else None,
+                           next_issue=dates[i + 1] if i + 1 < len(dates) else None)

@@ -1,0 +1,31 @@
+"""What every view needs: the engine and one searcher per request."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g
+from whoosh.searching import Searcher
+
+from ..engine import Engine
+
+
+def engine() -> Engine:
+    return current_app.extensions["jinbao_engine"]
+
+
+def searcher() -> Searcher:
+    """One searcher per request (a consistent snapshot), closed at teardown."""
+    if "searcher" not in g:
+        g.searcher = engine().searcher()
+    return g.searcher
+
+
+def close_searcher(_exc: BaseException | None) -> None:
+    s = g.pop("searcher", None)
+    if s is not None:
+        s.close()
+
+
+def blueprint(name: str) -> Blueprint:
+    bp = Blueprint(name, __name__)
+    bp.teardown_app_request(close_searcher)
+    return bp

@@ -1,0 +1,33 @@
+"""Errors: JSON for the API, a Chinese page otherwise, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .common import blueprint
+
+bp = blueprint("errors")
+
+MESSAGES = {400: "请求无效", 404: "找不到该页面或文章", 405: "不支持的请求方法"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/export.")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    code = exc.code or 500
+    message = MESSAGES.get(code, "请求出错")
+    if _wants_json():
+        return jsonify({"error": message}), code
+    return render_template("error.html", code=code, message=message), code
+
+
+@bp.app_errorhandler(Exception)
+def server_error(exc: Exception):
+    current_app.logger.exception("unhandled error on %s", request.path)
+    if _wants_json():
+        return jsonify({"error": "服务器内部错误"}), 500
+    return render_template("error.html", code=500, message="服务器内部错误"), 500

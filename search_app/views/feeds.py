@@ -1,0 +1,99 @@
+"""Exports of a whole result set (CSV, JSON), Atom feeds of any search, OpenSearch."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+
+from flask import Response, jsonify, render_template, request, url_for
+
+from ..engine import EXPORT_LIMIT
+from ..params import BadParameter, parse_search_args
+from ..query import QueryError
+from ..urls import url_with
+from .common import blueprint, engine, searcher
+
+bp = blueprint("feeds")
+
+CSV_FIELDS = ("id", "date", "paper_name", "page", "title", "subtitles", "kind", "dateline", "regions", "leaders",
+              "byline", "url", "body")
+FEED_SIZE = 50
+
+
+def _export_params():
+    params = parse_search_args(request.args)
+    if params.sort == "relevance" and not params.q.strip():
+        params.sort = "newest"
+    return params
+
+
+@bp.errorhandler(BadParameter)
+@bp.errorhandler(QueryError)
+def bad_request(exc: Exception):
+    return jsonify({"error": str(exc)}), 400
+
+
+@bp.route("/export.json")
+def export_json():
+    docs, truncated = engine().export(_export_params(), searcher())
+    for d in docs:
+        d["url"] = request.host_url.rstrip("/") + f"/article/{d['id']}"
+    resp = jsonify({"total": len(docs), "truncated": truncated, "limit": EXPORT_LIMIT, "articles": docs})
+    resp.headers["Content-Disposition"] = "attachment; filename=jinbao-export.json"
+    return resp
+
+
+@bp.route("/export.csv")
+def export_csv():
+    docs, truncated = engine().export(_export_params(), searcher())
+    out = io.StringIO()
+    out.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for d in docs:
+        d["url"] = request.host_url.rstrip("/") + f"/article/{d['id']}"
+        writer.writerow(["；".join(d.get(f) or []) if isinstance(d.get(f), list) else d.get(f) or ""
+                         for f in CSV_FIELDS])
+    headers = {"Content-Disposition": "attachment; filename=jinbao-export.csv"}
+    if truncated:
+        headers["X-Jinbao-Truncated"] = str(EXPORT_LIMIT)
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers=headers)
+
+
+@bp.route("/feed.atom")
+def feed_atom():
+    params = parse_search_args(request.args)
+    params.sort, params.page, params.per_page = "newest", 1, FEED_SIZE
+    data = engine().search(params, searcher(), facets=False)
+    base = request.host_url.rstrip("/")
+    entries = []
+    for r in data["results"]:
+        entries.append({**r, "link": base + r["url"], "updated": f"{r['date']}T00:00:00Z",
+                        "summary": _plain(r["snippet"])})
+    updated = max((e["updated"] for e in entries), default=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    title = "晋报检索：" + ("；".join(p for p in [params.q, *params.regions, *params.leaders] if p) or "最新文章")
+    xml = render_template("feed.xml", entries=entries, updated=updated, title=title,
+                          self_url=base + url_with(request.args, path="/feed.atom"),
+                          html_url=base + url_with(request.args, sort="newest"),
+                          feed_id=base + url_with(request.args, path="/feed.atom"))
+    return Response(xml, mimetype="application/atom+xml; charset=utf-8")
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml", base=request.host_url.rstrip("/"),
+                          icon=url_for("static", filename="favicon.svg"))
+    return Response(xml, mimetype="application/opensearchdescription+xml; charset=utf-8")
+
+
+def _plain(html: str) -> str:
+    """Snippet HTML -> plain text (the feed template escapes it again)."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"</?mark>", "", html))
+
+
+

@@ -1,0 +1,150 @@
+"""The reading room in a real headless Chromium (Debian's chromium + chromium-driver via
+selenium): search, click a facet, remove it, open an article, follow an official link,
+export CSV; screenshots at desktop and phone width go to test-artifacts/.
+
+Skipped, with the reason, where no browser is installed (CI installs it: see .ci/run).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+if not (CHROMIUM and CHROMEDRIVER):
+    pytest.skip("no Chromium/ChromeDriver on this machine (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+
+ARTIFACTS = REPO / "test-artifacts"
+DESKTOP, PHONE = (1280, 900), (375, 812)
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    """The real app served by waitress on a free loopback port."""
+    import waitress
+
+    srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def shot(browser, name: str, size: tuple[int, int]) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.set_window_size(*size)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(size[0], min(max(height, size[1]), 4000))
+    path = ARTIFACTS / f"{name}-{size[0]}.png"
+    browser.save_screenshot(str(path))
+    assert path.stat().st_size > 5000
+    return path
+
+
+def no_horizontal_scroll(browser) -> bool:
+    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_search_facet_article_official_export(browser, server):
+    browser.set_window_size(*DESKTOP)
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("生态环境")
+    box.submit()
+    assert "共" in browser.find_element(By.CSS_SELECTOR, ".summary").text
+    total_before = int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text)
+    assert total_before > 1
+    shot(browser, "search", DESKTOP)
+
+    # click a county facet: results narrow, a chip appears, the URL carries the state
+    link = browser.find_element(By.XPATH, "//section[@aria-labelledby='facet-region']//a[starts-with(normalize-space(.), '榆次区')]")
+    link.click()
+    assert "region=" in browser.current_url and "榆次区" in unquote(browser.current_url)
+    total_after = int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text)
+    assert 0 < total_after < total_before
+    chip = browser.find_element(By.CSS_SELECTOR, ".chips .chip")
+    assert "榆次区" in chip.text
+    shot(browser, "facet", DESKTOP)
+
+    # the back button returns to the unfiltered search; forward again, then remove the chip
+    browser.back()
+    assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == total_before
+    browser.forward()
+    browser.find_element(By.CSS_SELECTOR, ".chips .chip").click()
+    assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == total_before
+    assert not browser.find_elements(By.CSS_SELECTOR, ".chips .chip")
+
+    # export CSV of all matches: the link is real and returns every hit
+    href = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
+    with urllib.request.urlopen(href, timeout=30) as resp:
+        body = resp.read().decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("id,date,paper_name")
+    assert body.count("/article/") == total_before
+
+    # open the first article; the query is highlighted there
+    browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click()
+    assert "/article/" in browser.current_url
+    assert browser.find_elements(By.CSS_SELECTOR, "article mark")
+    shot(browser, "article", DESKTOP)
+
+    # follow an official's link to a filtered search, then to the official's page
+    browser.get(server + "/?q=刘星")
+    browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click()
+    official = browser.find_element(By.CSS_SELECTOR, ".entities a[href^='/?leader=']")
+    name = official.text
+    official.click()
+    assert "leader=" in browser.current_url
+    assert name in browser.find_element(By.CSS_SELECTOR, ".chips").text
+    browser.get(server + "/official/" + name)
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert browser.find_elements(By.CSS_SELECTOR, "table.data tbody tr")
+    shot(browser, "official", DESKTOP)
+
+
+def test_phone_width_layout(browser, server):
+    for path, name in (("/?q=刘星", "search"), ("/official/刘星", "official"), ("/region/晋中市", "region"),
+                       ("/papers", "papers")):
+        browser.set_window_size(*PHONE)
+        browser.get(server + path)
+        assert no_horizontal_scroll(browser), path
+        shot(browser, f"phone-{name}", PHONE)
+
+
+def test_keyboard_reaches_search_and_skip_link(browser, server):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.set_window_size(*DESKTOP)
+    browser.get(server + "/")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("class") == "skip" and active.get_attribute("href").endswith("#main")
+    labels = browser.find_elements(By.CSS_SELECTOR, "label[for=q]")
+    assert labels and browser.find_element(By.ID, "q").get_attribute("type") == "search"
