@@ -15,24 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh import writing
 from whoosh.index import FileIndex
 
 from . import segment
 from .archive import PageRef, Problem, content_hash, scan_archive
+from .faults import checkpoint
+from .locking import RunLock
 from .article import Article
 from .gazetteer import Gazetteer
 from .pipeline import Enricher, parse_text
-from .register import build_register, save_register
+from .register import build_register, register_generation, save_register
 from .schema import LEAD_CHARS, SCHEMA_VERSION, build_schema, issue_order_keys
 from .textio import PageReadError, read_page
 
 INDEX_NAME = "articles"
+CURRENT_FILE = "CURRENT"
+GENERATION_PREFIX = "gen-"
 META_FILE = "jinbao-meta.json"
 MANIFEST_FILE = "pages.json"
 USERDICT_FILE = "userdict.txt"
@@ -47,17 +53,32 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     skipped: int = 0
+    purged: int = 0
     articles_written: int = 0
     articles_total: int = 0
     seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
+    index_bytes: int = 0
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)  # skipped entries (exit code 1)
+    warnings: list[Problem] = field(default_factory=list)  # repaired and indexed (exit code 1)
+    plan: list[str] = field(default_factory=list)  # what changes (or would, with --dry-run)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.purged)
 
     def line(self) -> str:
+        verb = "would be" if self.dry_run else ""
+        counts = (f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+                  f"{self.unchanged} unchanged, {self.skipped} skipped with errors")
+        if self.purged:
+            counts += f", {self.purged} purged"
+        if self.dry_run:
+            return f"dry run: pages {verb}: {counts}; nothing was written; {self.seconds:.1f} s"
+        nothing = "" if self.changed else "nothing to do; "
         return (
-            f"pages: {self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped with errors; "
-            f"{self.articles_written} articles written, {self.articles_total} in the index; "
-            f"{self.seconds:.1f} s"
+            f"pages: {counts}; {nothing}{self.articles_written} articles written, {self.articles_total} in the index; "
+            f"{self.seconds:.1f} s; index {self.index_bytes / 1e6:.1f} MB"
         )
 
 
@@ -100,19 +121,54 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def open_or_create(index_dir: Path) -> FileIndex:
-    """Open the article index in ``index_dir``, creating an empty one if there is none."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    if windex.exists_in(str(index_dir), indexname=INDEX_NAME):
-        return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
-    return windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+# --- index generations ------------------------------------------------------------------
+#
+# The operator's index directory holds generations (gen-<timestamp>/), each a complete
+# Whoosh index with its dictionary, manifest and officials register, and a CURRENT file
+# naming the one readers use. Incremental runs commit into the current generation (a
+# Whoosh commit is atomic); --full and schema upgrades build a new generation beside it
+# and switch CURRENT with one rename, so readers never see a half-built or empty index.
+
+
+def active_dir(index_dir: Path) -> Path | None:
+    """The generation readers use (None if there is no index yet)."""
+    current = index_dir / CURRENT_FILE
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        name = ""
+    if name and (index_dir / name).is_dir() and "/" not in name:
+        return index_dir / name
+    return None
+
+
+def new_generation(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    path = index_dir / f"{GENERATION_PREFIX}{stamp}"
+    path.mkdir(parents=True)
+    return path
+
+
+def switch_to(index_dir: Path, generation: Path) -> None:
+    """Make ``generation`` the one readers use (atomic), then remove all but the previous one."""
+    previous = active_dir(index_dir)
+    _atomic_write(index_dir / CURRENT_FILE, generation.name + "\n")
+    keep = {generation.name, previous.name if previous else ""}
+    for old in index_dir.glob(f"{GENERATION_PREFIX}*"):
+        if old.is_dir() and old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def open_index(index_dir: Path) -> FileIndex:
-    """Open an existing index for searching; raises FileNotFoundError with a hint if absent."""
-    if not windex.exists_in(str(index_dir), indexname=INDEX_NAME):
+    """Open the current index generation for searching; FileNotFoundError with a hint if absent."""
+    active = active_dir(index_dir)
+    if active is None or not windex.exists_in(str(active), indexname=INDEX_NAME):
         raise FileNotFoundError(f"no jinbao index in {index_dir} (run `jinbao index ARCHIVE --index {index_dir}`)")
-    return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
+    return windex.open_dir(str(active), indexname=INDEX_NAME)
+
+
+def index_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def _stored_manifest(ix: FileIndex) -> dict[str, str]:
@@ -184,6 +240,21 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
     }
 
 
+class IndexWriteError(RuntimeError):
+    """The index could not be written (read-only, disk full …); it is unchanged."""
+
+
+@dataclass
+class PageChange:
+    ref: PageRef
+    digest: str
+    articles: list[Article]
+    existed: bool
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
 def build_index(
     archive: Path,
     index_dir: Path,
@@ -191,98 +262,167 @@ def build_index(
     gazetteer: Gazetteer | None = None,
     paper: str | None = None,
     since: dt.date | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    purge_paper: str | None = None,
+    purge_range: tuple[dt.date, dt.date] | None = None,
     log: Callable[[str], None] | None = None,
+    progress: ProgressFn | None = None,
 ) -> IndexSummary:
-    """Bring the index in ``index_dir`` up to date with ``archive``; see the module docstring."""
-    started = time.monotonic()
+    """Bring the index in ``index_dir`` up to date with ``archive``; see the module docstring.
+
+    ``full`` rebuilds every page into a new generation and switches to it atomically;
+    ``dry_run`` only reports what would change; ``purge_paper``/``purge_range`` remove a
+    batch of articles (pages still in the archive come back on the next ordinary run).
+    Raises :class:`~indexer.locking.LockHeld` when another run holds the lock and
+    :class:`IndexWriteError` when the index cannot be written.
+    """
     log = log or (lambda _msg: None)
     gazetteer = gazetteer or Gazetteer.load()
-    summary = IndexSummary()
+    if dry_run:
+        return _run(archive, index_dir, gazetteer, paper, since, full, True, purge_paper, purge_range, log, progress)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with RunLock(index_dir):
+        return _run(archive, index_dir, gazetteer, paper, since, full, False, purge_paper, purge_range, log, progress)
 
-    ix = open_or_create(index_dir)
-    meta = load_meta(index_dir)
+
+def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper, purge_range, log, progress):
+    started = time.monotonic()
+    summary = IndexSummary(dry_run=dry_run)
+    current = active_dir(index_dir)
+    meta = load_meta(current) if current else {}
+    rebuild = full or current is None or meta.get("schema_version") != SCHEMA_VERSION
+    if current is not None and rebuild and not full:
+        log(f"index schema {meta.get('schema_version')} -> {SCHEMA_VERSION}: rebuilding every page")
+    ix_old = windex.open_dir(str(current), indexname=INDEX_NAME) if current else None
+    indexed = load_manifest(current, ix_old) if ix_old is not None else {}
     # the dictionary only grows (officials found later are added), so earlier documents
-    # stay consistent with it; a schema change re-indexes everything
-    seg = configure_segmenter(gazetteer, read_userdict(index_dir))
-    rebuild_all = meta.get("schema_version") not in (None, SCHEMA_VERSION)
+    # stay consistent with it
+    seg = configure_segmenter(gazetteer, [] if rebuild else read_userdict(current))
 
     scan = scan_archive(archive, paper=paper, since=since)
     summary.problems.extend(scan.problems)
-    indexed = load_manifest(index_dir, ix)
-    if rebuild_all:
-        log("dictionary or schema changed: re-indexing every page")
-
-    seen_keys: set[str] = set()
-    changes: list[tuple[PageRef, str, list[Article], bool]] = []
-    enricher = Enricher(gazetteer)
+    in_scope = _in_scope(paper, since)
+    purge = _purge_filter(purge_paper, purge_range)
+    seen: set[str] = set()
+    todo: list[tuple[PageRef, str, str, bool]] = []
     for ref in scan.pages:
-        seen_keys.add(ref.key)
+        seen.add(ref.key)
+        if purge(ref.key):
+            continue
         try:
-            text, _encoding = read_page(ref.path)
+            page = read_page(ref.path)
         except PageReadError as exc:
             summary.problems.append(Problem(ref.path, str(exc)))
             summary.skipped += 1
             continue
-        digest = content_hash(text)
+        if page.warning:
+            summary.warnings.append(Problem(ref.path, page.warning))
+        digest = content_hash(page.text)
         old = indexed.get(ref.key)
-        if old == digest and not rebuild_all:
+        if old == digest and not rebuild:
             summary.unchanged += 1
             continue
+        todo.append((ref, page.text, digest, old is not None))
+        summary.plan.append(f"{'update' if old is not None else 'add'} {ref.key}")
+    removed = [k for k in indexed if k not in seen and in_scope(k) and not purge(k)] if not rebuild else []
+    purged = [k for k in indexed if purge(k)]
+    summary.plan += [f"remove {k}" for k in removed] + [f"purge {k}" for k in purged]
+    if dry_run:
+        summary.added = sum(1 for line in summary.plan if line.startswith("add"))
+        summary.updated = sum(1 for line in summary.plan if line.startswith("update"))
+        summary.removed, summary.purged = len(removed), len(purged)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    changes: list[PageChange] = []
+    enricher = Enricher(gazetteer)
+    for done, (ref, text, digest, existed) in enumerate(todo, 1):
         try:
-            articles = parse_text(
-                text, enricher, paper=ref.paper.slug, paper_name=ref.paper.name,
-                home_region=ref.paper.home_region, date=ref.date, page=ref.page,
-            )
+            articles = parse_text(text, enricher, paper=ref.paper.slug, paper_name=ref.paper.name,
+                                  home_region=ref.paper.home_region, date=ref.date, page=ref.page)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
             summary.problems.append(Problem(ref.path, f"parser failed: {type(exc).__name__}: {exc}"))
             summary.skipped += 1
             continue
-        changes.append((ref, digest, articles, old is not None))
-
-    in_scope = _in_scope(paper, since)
-    removed_keys = [k for k in indexed if k not in seen_keys and in_scope(k)]
-
+        changes.append(PageChange(ref, digest, articles, existed))
+        log(f"{'updated' if existed else 'added'} {ref.key}: {len(articles)} articles")
+        if progress:
+            progress(done, len(todo), ref.key)
+    checkpoint("after-parse")
     # names of officials segment whole in the new documents and in queries alike
-    seg.add_words(name for _ref, _d, articles, _e in changes for art in articles for name in art.leaders)
+    seg.add_words(name for c in changes for art in c.articles for name in art.leaders)
 
-    if changes or removed_keys:
-        writer = ix.writer(limitmb=256)
-        try:
-            for key in removed_keys:
-                writer.delete_by_term("page_key", key)
-            for ref, digest, articles, existed in changes:
-                if existed:
-                    writer.delete_by_term("page_key", ref.key)
-                for art in articles:
-                    writer.add_document(**article_document(art, ref.key, digest, gazetteer))
-                summary.articles_written += len(articles)
-                log(f"{'updated' if existed else 'added'} {ref.key}: {len(articles)} articles")
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        for key in removed_keys:
-            indexed.pop(key, None)
-            log(f"removed {key}")
-        for ref, digest, _articles, existed in changes:
-            indexed[ref.key] = digest
-            if existed:
-                summary.updated += 1
-            else:
-                summary.added += 1
-        summary.removed = len(removed_keys)
-    write_userdict(index_dir, seg.user_words)
-    _atomic_write(
-        index_dir / META_FILE,
-        json.dumps({"schema_version": SCHEMA_VERSION, "dictionary": seg.fingerprint}, indent=1),
-    )
-    save_manifest(index_dir, ix, indexed)
+    target = new_generation(index_dir) if rebuild else current
+    assert target is not None
+    try:
+        ix = windex.create_in(str(target), build_schema(), indexname=INDEX_NAME) if rebuild else ix_old
+        # the dictionary is written before the commit: a superset is harmless, a missing word is not
+        write_userdict(target, seg.user_words)
+        _atomic_write(target / META_FILE,
+                      json.dumps({"schema_version": SCHEMA_VERSION, "dictionary": seg.fingerprint}, indent=1))
+        if changes or removed or purged or rebuild:
+            _write(ix, changes, removed + purged, gazetteer, target, summary)
+    except OSError as exc:
+        if rebuild:
+            shutil.rmtree(target, ignore_errors=True)
+        raise IndexWriteError(f"cannot write the index in {target}: {exc.strerror or exc}; "
+                              "the index is unchanged") from exc
+    for key in removed + purged:
+        indexed.pop(key, None)
+    for c in changes:
+        indexed[c.ref.key] = c.digest
+    summary.added = sum(1 for c in changes if not c.existed)
+    summary.updated = sum(1 for c in changes if c.existed)
+    summary.removed, summary.purged = len(removed), len(purged)
+    if summary.changed or rebuild or register_generation(target) != ix.latest_generation():
+        finish(target, ix, indexed)
+    if rebuild:
+        switch_to(index_dir, target)
     with ix.searcher() as s:
         summary.articles_total = s.doc_count()
-        if changes or removed_keys or not (index_dir / "officials.json").exists():
-            save_register(index_dir, build_register(s), ix.latest_generation())
+    summary.index_bytes = index_size(target)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
+           summary: IndexSummary) -> None:
+    """All changes of a run in one Whoosh commit."""
+    writer = ix.writer(limitmb=256)
+    try:
+        for key in deleted:
+            writer.delete_by_term("page_key", key)
+        for c in changes:
+            if c.existed:
+                writer.delete_by_term("page_key", c.ref.key)
+            for art in c.articles:
+                writer.add_document(**article_document(art, c.ref.key, c.digest, gazetteer))
+            summary.articles_written += len(c.articles)
+        checkpoint("before-commit")
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=writing.MERGE_SMALL)
+    checkpoint("after-commit")
+
+
+def finish(target: Path, ix: FileIndex, indexed: dict[str, str]) -> None:
+    """Derived files of a generation, tagged with the index generation they describe; a
+    crash before they are written is repaired by the next run (they are rebuilt when stale)."""
+    save_manifest(target, ix, indexed)
+    with ix.searcher() as s:
+        save_register(target, build_register(s), ix.latest_generation())
+
+
+def ensure_derived(index_dir: Path) -> None:
+    """Rebuild a generation's manifest/register if a crash left them behind the index."""
+    active = active_dir(index_dir)
+    if active is None:
+        return
+    ix = windex.open_dir(str(active), indexname=INDEX_NAME)
+    if register_generation(active) != ix.latest_generation():
+        finish(active, ix, load_manifest(active, ix))
 
 
 def _in_scope(paper: str | None, since: dt.date | None) -> Callable[[str], bool]:
@@ -295,5 +435,17 @@ def _in_scope(paper: str | None, since: dt.date | None) -> Callable[[str], bool]
         if since is not None and date < since.isoformat():
             return False
         return True
+
+    return check
+
+
+def _purge_filter(paper: str | None, date_range: tuple[dt.date, dt.date] | None) -> Callable[[str], bool]:
+    def check(key: str) -> bool:
+        slug, date, _page = key.split("/")
+        if paper is not None and slug == paper:
+            return True
+        if date_range is not None and date_range[0].isoformat() <= date <= date_range[1].isoformat():
+            return True
+        return False
 
     return check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -50,7 +51,7 @@ def parse_cmd(page: Path, paper: str, paper_name: str, home_region: str | None, 
     from .textio import PageReadError, read_page
 
     try:
-        text, _enc = read_page(page)
+        text = read_page(page).text
     except PageReadError as exc:
         raise click.ClickException(f"{page}: {exc}") from exc
     gazetteer = Gazetteer.load()
@@ -165,9 +166,11 @@ def eval_search_cmd(queries: Path, index_dir: Path | None, archive: Path | None,
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def officials_cmd(name: str | None, index_dir: Path, as_json: bool) -> None:
     """The officials register: every official with article count and dates, or one official's record."""
+    from .build import active_dir
     from .register import load_register
 
-    register = load_register(index_dir)
+    active = active_dir(index_dir)
+    register = load_register(active) if active else {}
     if not register:
         raise click.ClickException(f"no officials register in {index_dir} (run `jinbao index ARCHIVE --index {index_dir}`)")
     if name:
@@ -198,35 +201,88 @@ def officials_cmd(name: str | None, index_dir: Path, as_json: bool) -> None:
               show_default=True, help="Index directory.")
 @click.option("--paper", default=None, help="Only scan this paper (slug).")
 @click.option("--since", callback=_date, default=None, help="Only scan issues from this date on.")
+@click.option("--full", is_flag=True, help="Rebuild every page into a new index generation and switch to it atomically.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--purge-paper", default=None, metavar="SLUG", help="Remove every article of this paper from the index.")
+@click.option("--purge-range", nargs=2, type=str, default=None, metavar="FROM TO",
+              help="Remove every article with an issue date in FROM..TO (YYYY-MM-DD).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page written.")
-def index_cmd(archive: Path, index_dir: Path, paper: str | None, since: dt.date | None, verbose: bool) -> None:
-    """Build or incrementally update the index from ARCHIVE."""
-    sys.exit(run_index(archive, index_dir, paper=paper, since=since, verbose=verbose))
+def index_cmd(archive: Path, index_dir: Path, paper: str | None, since: dt.date | None, full: bool, dry_run: bool,
+              purge_paper: str | None, purge_range: tuple[str, str] | None, verbose: bool) -> None:
+    """Build or incrementally update the index from ARCHIVE.
+
+    Exit codes: 0 done, 1 done with skipped or repaired files, 2 could not run.
+    """
+    rng = None
+    if purge_range:
+        try:
+            rng = (dt.date.fromisoformat(purge_range[0]), dt.date.fromisoformat(purge_range[1]))
+        except ValueError:
+            raise click.BadParameter(f"not dates YYYY-MM-DD: {' '.join(purge_range)}",
+                                     param_hint="--purge-range") from None
+    sys.exit(run_index(archive, index_dir, paper=paper, since=since, full=full, dry_run=dry_run,
+                       purge_paper=purge_paper, purge_range=rng, verbose=verbose))
+
+
+class _Progress:
+    """A progress bar on a terminal, plain log lines otherwise (cron, pipes)."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.tty = sys.stderr.isatty()
+        self.verbose = verbose
+        self.started = time.monotonic()
+
+    def log(self, message: str) -> None:
+        if self.verbose or not self.tty:
+            if self.tty:
+                click.echo("\r\033[K", nl=False, err=True)
+            click.echo(f"{time.strftime('%H:%M:%S')} {message}", err=True)
+
+    def __call__(self, done: int, total: int, key: str) -> None:
+        if not self.tty:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages, {rate:.1f}/s  {key}",
+                   nl=False, err=True)
+        if done == total:
+            click.echo("", err=True)
 
 
 def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since: dt.date | None = None,
-              verbose: bool = False) -> int:
+              full: bool = False, dry_run: bool = False, purge_paper: str | None = None,
+              purge_range: tuple[dt.date, dt.date] | None = None, verbose: bool = False) -> int:
     """Index and report; returns the exit code (0 done, 1 done with skipped files, 2 could not run)."""
-    from whoosh.index import LockError
-
-    from .build import build_index
+    from .build import IndexWriteError, build_index
+    from .locking import LockHeld
 
     if not archive.is_dir():
         click.echo(f"error: archive folder {archive} does not exist", err=True)
         return 2
+    progress = _Progress(verbose)
     try:
-        summary = build_index(archive, index_dir, paper=paper, since=since,
-                              log=(lambda m: click.echo(m, err=True)) if verbose else None)
-    except LockError:
-        click.echo(f"error: another re-index holds the lock on {index_dir}", err=True)
+        summary = build_index(archive, index_dir, paper=paper, since=since, full=full, dry_run=dry_run,
+                              purge_paper=purge_paper, purge_range=purge_range, log=progress.log,
+                              progress=progress)
+    except LockHeld as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    except IndexWriteError as exc:
+        click.echo(f"error: {exc}", err=True)
         return 2
     except OSError as exc:
-        click.echo(f"error: cannot write the index in {index_dir}: {exc}", err=True)
+        click.echo(f"error: cannot use the index directory {index_dir}: {exc.strerror or exc}", err=True)
         return 2
+    if dry_run:
+        for line in summary.plan:
+            click.echo(f"would {line}")
     for problem in summary.problems:
         click.echo(f"skipped: {problem}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"repaired: {warning}", err=True)
     click.echo(summary.line())
-    return 1 if summary.problems else 0
+    return 1 if summary.problems or summary.warnings else 0
 
 
 @main.command("serve")

@@ -134,7 +134,7 @@ def load_page_meta(pages_dir: Path, names: list[str], gold: dict[str, dict], gaz
 
 
 def parse_gold_page(meta: PageMeta, enricher: Enricher) -> list[Article]:
-    text, _enc = read_page(meta.path)
+    text = read_page(meta.path).text
     return parse_text(
         text, enricher, paper=meta.paper, paper_name=meta.paper_name, home_region=meta.home_region,
         date=meta.date, page=meta.page, date_source="archive" if meta.date else "inferred",

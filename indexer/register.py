@@ -68,6 +68,14 @@ def save_register(index_dir: Path, register: dict[str, dict[str, Any]], generati
     os.replace(tmp, path)
 
 
+def register_generation(index_dir: Path) -> int | None:
+    """The index generation the saved register describes (None if absent or unreadable)."""
+    try:
+        return json.loads((index_dir / REGISTER_FILE).read_text(encoding="utf-8")).get("generation")
+    except (OSError, ValueError):
+        return None
+
+
 def load_register(index_dir: Path) -> dict[str, dict[str, Any]]:
     path = index_dir / REGISTER_FILE
     if not path.exists():

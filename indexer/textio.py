@@ -2,47 +2,54 @@
 
 Archives collected over years mix UTF-8 (with and without BOM) and the GB family
 (GBK/GB18030) that Chinese Windows tools still write. We try the strict decoders in
-order and refuse binary junk instead of indexing mojibake.
+order, accept UTF-8 with a few corrupt bytes (replaced by U+FFFD and reported, so one
+bad byte doesn't lose a page), and refuse binary junk instead of indexing mojibake.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 """A newspaper page is ~5–30 KB of text; anything far larger is not a page."""
+MAX_BAD_BYTE_SHARE = 0.01
+"""UTF-8 files with at most this share of undecodable bytes are read with replacements."""
 
 
 class PageReadError(ValueError):
     """A page file that cannot be read as text; the message says why."""
 
 
-def decode_page(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)`` for the raw bytes of a page file.
+@dataclass
+class DecodedPage:
+    text: str
+    encoding: str
+    warning: str | None = None  # something was repaired (reported, page still indexed)
 
-    Raises :class:`PageReadError` for binary data or undecodable bytes.
-    """
+
+def decode_page(data: bytes) -> DecodedPage:
+    """Decode the raw bytes of a page file; raises :class:`PageReadError` for binary or junk."""
     if b"\x00" in data[:4096]:
         raise PageReadError("binary file (contains NUL bytes), not a text page")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise PageReadError(f"invalid UTF-8 after BOM at byte {exc.start + 3}") from exc
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return DecodedPage(body.decode("utf-8"), encoding)
     except UnicodeDecodeError as utf8_error:
+        first_bad = utf8_error.start + (3 if encoding == "utf-8-sig" else 0)
+    if encoding == "utf-8":
         try:
             text = data.decode("gb18030")
+            if _looks_like_chinese(text):
+                return DecodedPage(text, "gb18030")
         except UnicodeDecodeError:
-            raise PageReadError(
-                f"neither UTF-8 (bad byte at offset {utf8_error.start}) nor GB18030"
-            ) from utf8_error
-        if _looks_like_chinese(text):
-            return text, "gb18030"
-        raise PageReadError(
-            f"invalid UTF-8 at byte offset {utf8_error.start} and not plausible GB18030 text"
-        ) from utf8_error
+            pass
+    repaired = body.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd")
+    if bad <= max(1, len(body) * MAX_BAD_BYTE_SHARE) and _looks_like_chinese(repaired.replace("\ufffd", "")):
+        return DecodedPage(repaired, encoding,
+                           f"invalid UTF-8 at byte {first_bad} ({bad} bad sequence(s) replaced by U+FFFD)")
+    raise PageReadError(f"neither UTF-8 (bad byte at offset {first_bad}) nor GB18030 text")
 
 
 def _looks_like_chinese(text: str) -> bool:
@@ -50,20 +57,28 @@ def _looks_like_chinese(text: str) -> bool:
     letters = [c for c in text if not c.isspace() and not c.isascii()]
     if not letters:
         return True
-    common = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    common = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                 or c in "“”‘’—…·")
     return common / len(letters) >= 0.9
 
 
-def read_page(path: Path) -> tuple[str, str]:
+def read_page(path: Path) -> DecodedPage:
     """Read and decode one page file; errors name the reason (the caller adds the path)."""
     try:
         size = path.stat().st_size
+    except FileNotFoundError:
+        raise PageReadError("file disappeared before it could be read") from None
     except OSError as exc:
         raise PageReadError(f"cannot stat: {exc.strerror or exc}") from exc
     if size > MAX_PAGE_BYTES:
         raise PageReadError(f"file too large for a page ({size} bytes > {MAX_PAGE_BYTES})")
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise PageReadError("file disappeared before it could be read") from None
     except OSError as exc:
         raise PageReadError(f"cannot read: {exc.strerror or exc}") from exc
-    return decode_page(data)
+    page = decode_page(data)
+    if not page.text.strip():
+        raise PageReadError("empty page (no text)")
+    return page

@@ -19,14 +19,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import segment
-from indexer.build import META_FILE, open_index, read_userdict
+from indexer.build import META_FILE, active_dir, open_index, read_userdict
 from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
-from indexer.register import load_register
+from indexer.register import REGISTER_FILE, load_register
 
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
@@ -36,6 +37,8 @@ SORTS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("region", "leader", "paper", "year")
 FACET_SIZE = 50
 EXPORT_LIMIT = 10_000
+QUERY_TIME_LIMIT = 3.0
+"""Seconds a query may spend matching; past it the results are marked incomplete."""
 
 
 @dataclass
@@ -65,28 +68,44 @@ class Engine:
     def __init__(self, index_dir: Path, gazetteer: Gazetteer | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
+        self.active = active_dir(self.index_dir)
         self.gazetteer = gazetteer or Gazetteer.load()
         self._lock = threading.Lock()
-        self._meta_mtime: float | None = None
+        self._meta_key: tuple | None = None
         self._register: dict[str, dict] = {}
         self._table: FacetTable | None = None
+        self._timed_out = threading.local()
+        self.time_limit = QUERY_TIME_LIMIT
         self.refresh_dictionary()
 
     # --- dictionary, register, caches ---------------------------------------------------
 
+    def _follow_generation(self) -> None:
+        """Switch to a new index generation when a full re-index made one current."""
+        active = active_dir(self.index_dir)
+        if active is not None and active != self.active:
+            with self._lock:
+                self.ix = open_index(self.index_dir)
+                self.active = active
+                self._table = None
+
     def refresh_dictionary(self) -> None:
         """Load the index's dictionary (and officials register) when a re-index changed it,
         so that queries segment new names exactly as the index did."""
+        self._follow_generation()
+        assert self.active is not None
         try:
-            mtime: float | None = (self.index_dir / META_FILE).stat().st_mtime
+            stamp = (self.active / META_FILE).stat().st_mtime
+            stamp2 = (self.active / REGISTER_FILE).stat().st_mtime
         except OSError:
-            mtime = None
-        if mtime == self._meta_mtime and segment.is_configured():
+            stamp = stamp2 = None
+        key = (self.active, stamp, stamp2)
+        if key == self._meta_key and segment.is_configured():
             return
         with self._lock:
-            segment.ensure(read_userdict(self.index_dir))
-            self._register = load_register(self.index_dir)
-            self._meta_mtime = mtime
+            segment.ensure(read_userdict(self.active))
+            self._register = load_register(self.active)
+            self._meta_key = key
 
     def official(self, name: str) -> dict | None:
         """The register entry of an official (titles, dates, regions, article count)."""
@@ -98,7 +117,8 @@ class Engine:
         return sorted(self._register.values(), key=lambda e: (-e["articles"], e["name"]))
 
     def searcher(self) -> Searcher:
-        """A searcher on the latest committed state (the caller closes it)."""
+        """A searcher on the latest committed state of the current generation (the caller closes it)."""
+        self._follow_generation()
         return self.ix.searcher()
 
     def table(self, searcher: Searcher) -> FacetTable:
@@ -151,7 +171,19 @@ class Engine:
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> set[int]:
-        return set(searcher.docs_for_query(main if flt is None else wq.And([main, flt])))
+        """Every matching document number, within the time limit (see :attr:`timed_out`)."""
+        query = main if flt is None else wq.And([main, flt])
+        collector = collectors.TimeLimitCollector(collectors.UnsortedCollector(), self.time_limit, use_alarm=False)
+        try:
+            searcher.search_with_collector(query, collector)
+        except collectors.TimeLimit:
+            self._timed_out.flag = True
+        return set(collector.results().docs())
+
+    @property
+    def timed_out(self) -> bool:
+        """Whether a query of this thread ran out of time since the last reset."""
+        return getattr(self._timed_out, "flag", False)
 
     # --- search -----------------------------------------------------------------------------
 
@@ -177,7 +209,15 @@ class Engine:
             sort = "newest"  # nothing to rank by: list the latest first
         if sort == "relevance":
             table = self.table(searcher)
-            hits = searcher.search(main, filter=flt, limit=limit + 20, terms=False)
+            # the filter joins the query with a constant score of 0, so it restricts without ranking
+            query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
+            timed = collectors.TimeLimitCollector(collectors.TopCollector(limit=limit + 20), self.time_limit,
+                                                  use_alarm=False)
+            try:
+                searcher.search_with_collector(query, timed)
+            except collectors.TimeLimit:
+                self._timed_out.flag = True
+            hits = timed.results()
             # equal scores: newer first
             ranked = sorted(((round(h.score, 6), h.docnum) for h in hits),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
@@ -190,6 +230,7 @@ class Engine:
                 with_facets: bool) -> dict[str, Any]:
         main = to_whoosh(parsed, self.hints())
         table = self.table(searcher)
+        self._timed_out.flag = False
         matched = self._docs(main, self.filter_query(params), searcher)
         total = len(matched)
         start = (params.page - 1) * params.per_page
@@ -210,6 +251,7 @@ class Engine:
             data["facets"] = self._facets(main, matched, params, searcher, table)
             data["histogram"] = month_histogram(table.count(matched, "month"))
             data["suggestions"] = self._suggest(params, parsed, searcher) if total == 0 else []
+        data["incomplete"] = self.timed_out  # the time limit cut the search: counts may be low
         data["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return data
 

@@ -23,9 +23,16 @@ def test_sample_archive_layout():
 
 def test_encodings():
     text = "本报讯（记者张子珂）6月5日，全省深化产业工人队伍建设改革现场推进会在我市召开。"
-    assert decode_page(text.encode("utf-8")) == (text, "utf-8")
-    assert decode_page(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8-sig")
-    assert decode_page(text.encode("gb18030")) == (text, "gb18030")
+    assert (decode_page(text.encode("utf-8")).text, decode_page(text.encode("utf-8")).encoding) == (text, "utf-8")
+    bom = decode_page(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert (bom.text, bom.encoding) == (text, "utf-8-sig")
+    gb = decode_page(text.encode("gb18030"))
+    assert (gb.text, gb.encoding, gb.warning) == (text, "gb18030", None)
+    broken = text.encode("utf-8")
+    broken = broken[:30] + b"\xff" + broken[30:]
+    repaired = decode_page(broken)
+    assert "\ufffd" in repaired.text and "byte 30" in repaired.warning
+    assert repaired.text.replace("\ufffd", "") == text
     for junk in (b"\x00\x01\x02binary", bytes(range(128, 256)) * 4):
         try:
             decode_page(junk)

@@ -69,7 +69,9 @@ def test_manifest_rebuilt_when_stale(tmp_path, gazetteer):
     archive = copy_archive(tmp_path)
     index_dir = tmp_path / "index"
     build_index(archive, index_dir, gazetteer=gazetteer)
-    manifest = index_dir / "pages.json"
+    from indexer.build import active_dir
+
+    manifest = active_dir(index_dir) / "pages.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["generation"] = -1  # as if the run crashed between the commit and the manifest write
     data["pages"] = {}

@@ -78,7 +78,9 @@ def test_officials_cli(sample_index):
 
 def test_userdict_holds_gazetteer_and_register_names(sample_index):
     index_dir, _summary = sample_index
-    words = set((index_dir / "userdict.txt").read_text(encoding="utf-8").split())
+    from indexer.build import active_dir
+
+    words = set((active_dir(index_dir) / "userdict.txt").read_text(encoding="utf-8").split())
     assert {"榆次区", "平遥县", "刘星", "王帮富", "魏振东"} <= words
 
 
