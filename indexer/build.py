@@ -12,6 +12,7 @@ fields whenever it is missing or stale (e.g. after a crash between commit and wr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -403,7 +404,12 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=writing.MERGE_SMALL)
+    try:
+        writer.commit(mergetype=writing.MERGE_SMALL)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
     checkpoint("after-commit")
 
 

@@ -473,8 +473,8 @@ def attach_orphans(drafts: list[Draft]) -> list[Draft]:
         text = "".join(d.body)
         prev = out[-1] if out else None
         nxt = drafts[k + 1] if k + 1 < len(drafts) else None
-        best = max((x for x in (prev, nxt) if x is not None), key=lambda x: _similarity(text, "".join(x.body)),
-                   default=None)
+        best = max((x for x in (prev, nxt) if x is not None and x.body),
+                   key=lambda x: _similarity(text, "".join(x.body)), default=None)
         if best is None:
             out.append(d)
         else:

@@ -37,6 +37,12 @@ def decode_page(data: bytes) -> DecodedPage:
         return DecodedPage(body.decode("utf-8"), encoding)
     except UnicodeDecodeError as utf8_error:
         first_bad = utf8_error.start + (3 if encoding == "utf-8-sig" else 0)
+    # mostly valid UTF-8 with a few corrupt bytes: repair (GB18030 text fails UTF-8 everywhere)
+    repaired = body.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd")
+    if bad <= max(8, len(body) * MAX_BAD_BYTE_SHARE) and _looks_like_chinese(repaired.replace("\ufffd", "")):
+        return DecodedPage(repaired, encoding,
+                           f"invalid UTF-8 at byte {first_bad} ({bad} bad sequence(s) replaced by U+FFFD)")
     if encoding == "utf-8":
         try:
             text = data.decode("gb18030")
@@ -44,11 +50,6 @@ def decode_page(data: bytes) -> DecodedPage:
                 return DecodedPage(text, "gb18030")
         except UnicodeDecodeError:
             pass
-    repaired = body.decode("utf-8", errors="replace")
-    bad = repaired.count("\ufffd")
-    if bad <= max(1, len(body) * MAX_BAD_BYTE_SHARE) and _looks_like_chinese(repaired.replace("\ufffd", "")):
-        return DecodedPage(repaired, encoding,
-                           f"invalid UTF-8 at byte {first_bad} ({bad} bad sequence(s) replaced by U+FFFD)")
     raise PageReadError(f"neither UTF-8 (bad byte at offset {first_bad}) nor GB18030 text")
 
 
