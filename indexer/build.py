@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -337,17 +338,14 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         return summary
 
     changes: list[PageChange] = []
-    enricher = Enricher(gazetteer)
-    for done, (ref, text, digest, existed) in enumerate(todo, 1):
-        try:
-            articles = parse_text(text, enricher, paper=ref.paper.slug, paper_name=ref.paper.name,
-                                  home_region=ref.paper.home_region, date=ref.date, page=ref.page)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
-            summary.problems.append(Problem(ref.path, f"parser failed: {type(exc).__name__}: {exc}"))
+    for done, (item, result) in enumerate(_parse_all(todo, gazetteer), 1):
+        ref, _text, digest, existed = item
+        if isinstance(result, str):
+            summary.problems.append(Problem(ref.path, result))
             summary.skipped += 1
             continue
-        changes.append(PageChange(ref, digest, articles, existed))
-        log(f"{'updated' if existed else 'added'} {ref.key}: {len(articles)} articles")
+        changes.append(PageChange(ref, digest, result, existed))
+        log(f"{'updated' if existed else 'added'} {ref.key}: {len(result)} articles")
         if progress:
             progress(done, len(todo), ref.key)
     checkpoint("after-parse")
@@ -387,10 +385,54 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     return summary
 
 
+PARALLEL_MIN_PAGES = 16
+"""Below this many pages, worker processes cost more than they save."""
+PARALLEL_MIN_ARTICLES = 400
+
+
+def workers() -> int:
+    return max(1, min(os.cpu_count() or 1, int(os.environ.get("JINBAO_WORKERS", "0")) or os.cpu_count() or 1))
+
+
+_POOL_GAZETTEER: Gazetteer | None = None
+
+
+def _parse_one(item: tuple[PageRef, str, str, bool]) -> list[Article] | str:
+    """Parse one page (in a worker process or inline); a failure comes back as its message."""
+    ref, text, _digest, _existed = item
+    assert _POOL_GAZETTEER is not None
+    try:
+        return parse_text(text, Enricher(_POOL_GAZETTEER), paper=ref.paper.slug, paper_name=ref.paper.name,
+                          home_region=ref.paper.home_region, date=ref.date, page=ref.page)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
+        return f"parser failed: {type(exc).__name__}: {exc}"
+
+
+def _parse_all(todo: list, gazetteer: Gazetteer):
+    """(item, articles or error message) for every page, on all cores when there are many.
+
+    Workers are forked, so they share the configured jieba dictionary and the gazetteer
+    without loading them again."""
+    global _POOL_GAZETTEER
+    _POOL_GAZETTEER = gazetteer
+    n = workers()
+    if n > 1 and len(todo) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            yield from zip(todo, pool.imap(_parse_one, todo, chunksize=4), strict=True)
+    else:
+        for item in todo:
+            yield item, _parse_one(item)
+
+
 def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
            summary: IndexSummary) -> None:
-    """All changes of a run in one Whoosh commit."""
-    writer = ix.writer(limitmb=256)
+    """All changes of a run in one Whoosh commit (indexed by worker processes when large)."""
+    articles = sum(len(c.articles) for c in changes)
+    n = workers()
+    if n > 1 and articles >= PARALLEL_MIN_ARTICLES:
+        writer = ix.writer(procs=n, multisegment=True, limitmb=128, batchsize=200)
+    else:
+        writer = ix.writer(limitmb=256)
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)

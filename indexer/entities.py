@@ -146,6 +146,7 @@ class _RegionIndex:
     max_len: int
     province_forms: frozenset[str]
     province_prefixes: dict[str, set[str]]  # province full name -> {安徽省, 安徽}
+    heads: frozenset[str] = frozenset()  # first two characters of every form: most positions fail here
 
 
 _INDEX_CACHE: dict[int, _RegionIndex] = {}
@@ -180,6 +181,7 @@ def _index(gz: Gazetteer) -> _RegionIndex:
         max_len=max(len(k) for k in forms),
         province_forms=frozenset(province_forms),
         province_prefixes=province_prefixes,
+        heads=frozenset(f[:2] for f in [*forms, *province_forms]),
     )
     _INDEX_CACHE[key] = idx
     return idx
@@ -263,8 +265,9 @@ def _scan(text: str, idx: _RegionIndex) -> list[_Match]:
     """Longest-match scan for division surface forms (and province names, kept as blockers)."""
     out: list[_Match] = []
     i, n = 0, len(text)
+    heads = idx.heads
     while i < n:
-        if not _IS_HAN.match(text[i]):
+        if text[i:i + 2] not in heads:
             i += 1
             continue
         hit = None

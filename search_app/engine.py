@@ -31,12 +31,14 @@ from indexer.register import REGISTER_FILE, load_register
 
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
-from .query import ParsedQuery, QueryError, QueryHints, parse_query, to_whoosh
+from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("region", "leader", "paper", "year")
 FACET_SIZE = 50
 EXPORT_LIMIT = 10_000
+RERANK_DEPTH = 50
+"""Candidates whose positional boosts (lead, adjacency) are computed."""
 QUERY_TIME_LIMIT = 3.0
 """Seconds a query may spend matching; past it the results are marked incomplete."""
 
@@ -127,7 +129,9 @@ class Engine:
         table = self._table
         if table is not None and table.generation == generation:
             return table
-        table = FacetTable(searcher)
+        previous = self._table
+        table = FacetTable(searcher, previous.segments if previous else None,
+                           previous.paper_names if previous else None)
         with self._lock:
             self._table = table
         return table
@@ -211,20 +215,44 @@ class Engine:
             table = self.table(searcher)
             # the filter joins the query with a constant score of 0, so it restricts without ranking
             query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
-            timed = collectors.TimeLimitCollector(collectors.TopCollector(limit=limit + 20), self.time_limit,
+            candidates = max(limit + 20, RERANK_DEPTH)
+            timed = collectors.TimeLimitCollector(collectors.TopCollector(limit=candidates), self.time_limit,
                                                   use_alarm=False)
             try:
                 searcher.search_with_collector(query, timed)
             except collectors.TimeLimit:
                 self._timed_out.flag = True
-            hits = timed.results()
+            scores = {h.docnum: h.score for h in timed.results()}
+            for docnum, extra in self._rerank(parsed, scores, searcher).items():
+                scores[docnum] += extra
             # equal scores: newer first
-            ranked = sorted(((round(h.score, 6), h.docnum) for h in hits),
+            ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
             return [d for _s, d in ranked[:limit]]
         field_name = "order_desc" if sort == "newest" else "order_asc"
         hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
         return [h.docnum for h in hits]
+
+    def _rerank(self, parsed: ParsedQuery, scores: dict[int, float], searcher: Searcher) -> dict[int, float]:
+        """Positional boosts (headline/lead, adjacency) for the candidates only: each phrase
+        matcher skips straight from one candidate to the next instead of checking positions
+        in every matching article."""
+        extras: dict[int, float] = {}
+        candidates = sorted(scores)
+        context = searcher.context()
+        for query in rerank_queries(parsed):
+            weight, query.boost = query.boost, 1.0
+            matcher = query.matcher(searcher, context)
+            for docnum in candidates:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    extras[docnum] = extras.get(docnum, 0.0) + weight * matcher.score()
+        return extras
 
     def _search(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, started: float,
                 with_facets: bool) -> dict[str, Any]:

@@ -38,34 +38,60 @@ class Row:
         return self.date[:7]
 
 
-class FacetTable:
-    """docnum -> :class:`Row` for one index generation (None for deleted documents)."""
+def segment_rows(reader, paper_names: dict[str, str]) -> list[Row]:
+    """Rows for every document number of one segment (deleted ones included: matches
+    never contain them, and :meth:`FacetTable.live` skips them)."""
+    rows: list[Row] = []
+    for docnum in range(reader.doc_count_all()):
+        stored = reader.stored_fields(docnum)
+        name = paper_names.get(stored["paper"])
+        if name is None:
+            name = paper_names[stored["paper"]] = json.loads(stored["doc"])["paper_name"]
+        rows.append(Row(
+            id=stored["id"],
+            paper=stored["paper"],
+            paper_name=name,
+            date=stored["date"],
+            page=stored["page"],
+            regions=tuple(r for r in stored.get("region_path", "").split(",") if r),
+            leaders=tuple(x for x in stored.get("leaders", "").split(",") if x),
+        ))
+    return rows
 
-    def __init__(self, searcher: Searcher) -> None:
+
+class FacetTable:
+    """docnum -> :class:`Row` for one index generation.
+
+    Built from per-segment row lists cached by segment id: after a daily re-index only the
+    new (or merged) segments are read, not the whole archive.
+    """
+
+    def __init__(self, searcher: Searcher, segment_cache: dict[str, list[Row]] | None = None,
+                 paper_names: dict[str, str] | None = None) -> None:
         reader = searcher.reader()
         self.generation = reader.generation()
+        self.paper_names: dict[str, str] = dict(paper_names or {})
+        self.segments: dict[str, list[Row]] = {}
         self.rows: list[Row | None] = []
-        self.paper_names: dict[str, str] = {}
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                self.rows.append(None)
-                continue
-            stored = reader.stored_fields(docnum)
-            name = self.paper_names.get(stored["paper"])
-            if name is None:
-                name = self.paper_names[stored["paper"]] = json.loads(stored["doc"])["paper_name"]
-            self.rows.append(Row(
-                id=stored["id"],
-                paper=stored["paper"],
-                paper_name=name,
-                date=stored["date"],
-                page=stored["page"],
-                regions=tuple(r for r in stored.get("region_path", "").split(",") if r),
-                leaders=tuple(x for x in stored.get("leaders", "").split(",") if x),
-            ))
+        self.deleted: set[int] = set()
+        cache = segment_cache or {}
+        for leaf, offset in reader.leaf_readers():
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            key = segment.segment_id() if segment is not None else f"anon-{offset}"
+            rows = cache.get(key)
+            if rows is None or len(rows) != leaf.doc_count_all():
+                rows = segment_rows(leaf, self.paper_names)
+            self.segments[key] = rows
+            if leaf.has_deletions():
+                self.deleted.update(offset + n for n in leaf.deleted_docs_set)
+            self.rows.extend(rows)
+        for r in self.rows:
+            if r is not None and r.paper not in self.paper_names:
+                self.paper_names[r.paper] = r.paper_name
 
     def live(self) -> Iterable[tuple[int, Row]]:
-        return ((n, r) for n, r in enumerate(self.rows) if r is not None)
+        deleted = self.deleted
+        return ((n, r) for n, r in enumerate(self.rows) if r is not None and n not in deleted)
 
     def count(self, docnums: Iterable[int], facet: str) -> Counter[str]:
         """Counts of one facet's values over ``docnums``."""
@@ -91,7 +117,7 @@ class FacetTable:
 
     def newest_first(self, docnums: Iterable[int]) -> list[int]:
         rows = self.rows
-        live = [n for n in docnums if n < len(rows) and rows[n] is not None]
+        live = [n for n in docnums if n < len(rows) and rows[n] is not None and n not in self.deleted]
         return sorted(live, key=lambda n: (rows[n].date, -rows[n].page), reverse=True)  # type: ignore[union-attr]
 
 

@@ -49,6 +49,7 @@ class QueryHints:
 NO_HINTS = QueryHints()
 
 LEAD_BOOST = 1.5
+ADJACENCY_BOOST = 1.0
 OFFICIAL_BOOST = 2.0
 REGION_BOOST = 1.5
 
@@ -153,40 +154,62 @@ def exact_query(text: str, fieldname: str) -> wq.Query | None:
     return wq.Phrase(fieldname, grams)
 
 
+def _tokens(word: str, title_only: bool) -> wq.Query:
+    """A jieba word as a word token of the headline (or body): cheap postings, BM25F-ranked."""
+    if title_only:
+        return wq.Term("title", word)
+    return wq.Or([wq.Term("title", word), wq.Term("body", word)])
+
+
+def _exact_rest(text: str, fieldname: str, covered: wq.Query) -> wq.Query | None:
+    """Articles that contain ``text`` as an exact string but are not already matched by
+    ``covered`` (its word tokens). Whoosh's phrase matching runs in Python over positions,
+    so it is only asked about the few articles that have all of the string's bigrams but
+    not its words; the intersection makes the phrase matcher skip straight to them."""
+    grams = bigrams_of(text)
+    if not grams:
+        return None
+    if len(grams) == 1:
+        return wq.Term(fieldname, grams[0])
+    candidates = wq.AndNot(wq.And([wq.Term(fieldname, g) for g in grams]), covered)
+    return wq.And([candidates, wq.Phrase(fieldname, grams)])
+
+
 def _word_query(word: str, title_only: bool) -> wq.Query:
-    """One jieba word: as a word token (ranked by BM25F) or as an exact string."""
-    chars_field = "title_chars" if title_only else "chars"
-    options: list[wq.Query] = [wq.Term("title", word)]
-    if not title_only:
-        options.append(wq.Term("body", word))
+    """One jieba word: as a word token or, where jieba cut the text differently, as an exact string."""
+    tokens = _tokens(word, title_only)
     units = list(char_units(word))
     if len(units) > 1 or (units and not is_han(units[0][0][0])):
-        ex = exact_query(word, chars_field)
-        if ex is not None:
-            options.append(ex)
-    return wq.Or(options)
+        rest = _exact_rest(word, "title_chars" if title_only else "chars", tokens)
+        if rest is not None:
+            return wq.Or([tokens, rest])
+    return tokens
 
 
 def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
     """What must match for one reader's term."""
     chars_field = "title_chars" if term.title_only else "chars"
-    exact = exact_query(term.text, chars_field)
     if term.exact:
-        if exact is not None:
-            # the phrase also scores on the word fields when jieba agrees
-            words = [w.strip() for w in segment.current().cut(term.text) if any(c.isalnum() for c in w)]
-            boost = [wq.Phrase("title" if term.title_only else "body", words)] if len(words) > 1 else []
-            return wq.AndMaybe(exact, wq.Or(boost)) if boost else exact
-        return _word_query(term.text, term.title_only)
+        exact = exact_query(term.text, chars_field)
+        if exact is None:
+            return _word_query(term.text, term.title_only)
+        # the phrase also scores on the word fields when jieba agrees
+        words = [w.strip() for w in segment.current().cut(term.text) if any(c.isalnum() for c in w)]
+        boost = [wq.Phrase("title" if term.title_only else "body", words)] if len(words) > 1 else []
+        return wq.AndMaybe(exact, wq.Or(boost)) if boost else exact
     word_parts = [_word_query(w, term.title_only) for w in term.words]
     by_words: wq.Query = word_parts[0] if len(word_parts) == 1 else wq.And(word_parts)
     options: list[wq.Query] = [by_words]
-    if exact is not None and not (len(term.words) <= 1 and term.words == [term.text]):
-        options.insert(0, exact)
+    if any(len(w) == 1 and is_han(w) for w in term.words) and len(term.text) > 1:
+        # single characters are not indexed as such: the exact string is the only way to them
+        cheap = [_tokens(w, term.title_only) for w in term.words]
+        rest = _exact_rest(term.text, chars_field, cheap[0] if len(cheap) == 1 else wq.And(cheap))
+        if rest is not None:
+            options.append(rest)
     place = hints.place(term.text)
     if place and place[0] != term.text:
         # a short name (榆次) also matches the full name as a word (榆次区 is one token)
-        options.append(_word_query(place[0], term.title_only))
+        options.append(_tokens(place[0], term.title_only))
     if place and place[1] and not term.title_only:
         # 榆次区 also finds articles that say 榆次 (or 我区 in its own paper): the region tag
         options.append(wq.Term("regions", place[0]))
@@ -194,13 +217,9 @@ def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
 
 
 def boost_query(term: Term, hints: QueryHints = NO_HINTS) -> list[wq.Query]:
-    """Optional clauses that rank articles *about* the term above passing mentions:
-    named in the headline or lead, tagged as an official or a region of the article."""
+    """Cheap optional clauses (plain terms) that rank articles *about* the term above
+    passing mentions: the term is an official or a region the article is tagged with."""
     out: list[wq.Query] = []
-    lead = exact_query(term.text, "lead_chars")
-    if lead is not None:
-        lead.boost = LEAD_BOOST
-        out.append(lead)
     if hints.official(term.text):
         out.append(wq.Term("leaders", term.text, boost=OFFICIAL_BOOST))
     place = hints.place(term.text)
@@ -209,8 +228,24 @@ def boost_query(term: Term, hints: QueryHints = NO_HINTS) -> list[wq.Query]:
     return out
 
 
+def rerank_queries(parsed: ParsedQuery) -> list[wq.Query]:
+    """Positional boosts, scored only for the top candidates (phrase matching is costly):
+    the term in the headline or lead, and a chunk's words next to each other as typed."""
+    out: list[wq.Query] = []
+    for group in parsed.groups:
+        for term in group:
+            lead = exact_query(term.text, "lead_chars")
+            if lead is not None:
+                lead.boost = LEAD_BOOST
+                out.append(lead)
+            if not term.exact and len(term.words) > 1:
+                out.append(wq.Phrase("title" if term.title_only else "body", term.words, boost=ADJACENCY_BOOST))
+    return out
+
+
 def to_whoosh(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> wq.Query:
-    """The Whoosh query for a parsed query (``Every`` when there are no positive terms)."""
+    """The Whoosh query for a parsed query (``Every`` when there are no positive terms);
+    see :func:`rerank_queries` for the boosts applied to the top candidates."""
     clauses: list[wq.Query] = []
     boosts: list[wq.Query] = []
     for group in parsed.groups:

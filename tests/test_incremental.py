@@ -105,3 +105,25 @@ def test_jumped_article_parts_link_to_each_other(tmp_path, gazetteer):
     # the other article of page 4 is not mistaken for the continuation
     other = client.get("/api/search", query_string={"q": "夏粮收购"}).get_json()["results"][0]
     assert client.get(f"/api/articles/{other['id']}").get_json()["continued_from_id"] is None
+
+
+def test_parallel_build_equals_sequential(tmp_path, gazetteer, monkeypatch):
+    """Both cores (forked parser workers and Whoosh's multi-process writer) give the same index."""
+    import indexer.build as build
+
+    archive = copy_archive(tmp_path)
+    build_index(archive, tmp_path / "seq", gazetteer=gazetteer)
+    monkeypatch.setattr(build, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(build, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setenv("JINBAO_WORKERS", "2")
+    summary = build_index(archive, tmp_path / "par", gazetteer=gazetteer)
+    assert summary.added == 5 and not summary.problems
+    assert stored_ids(tmp_path / "par") == stored_ids(tmp_path / "seq")
+    from search_app import create_app
+
+    seq = create_app({"INDEX_DIR": str(tmp_path / "seq")}).test_client()
+    par = create_app({"INDEX_DIR": str(tmp_path / "par")}).test_client()
+    for q in ("刘星", '"正确政绩观"', "魏振东", "環境保護"):
+        a = seq.get("/api/search", query_string={"q": q, "per_page": 100}).get_json()
+        b = par.get("/api/search", query_string={"q": q, "per_page": 100}).get_json()
+        assert a["total"] == b["total"] and {r["id"] for r in a["results"]} == {r["id"] for r in b["results"]}
