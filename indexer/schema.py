@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, word_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 TITLE_BOOST = 3.0
 LEAD_CHARS = 100
@@ -32,12 +32,16 @@ def build_schema() -> Schema:
         order_asc=ID(sortable=True),
         order_desc=ID(sortable=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=word_analyzer(), phrase=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=word_analyzer(), phrase=True),
-        title_chars=TEXT(analyzer=bigram_analyzer(), phrase=True),
-        chars=TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=CHARS_BOOST),
+        # word fields rank (BM25F); phrases and adjacency are answered by the bigram fields,
+        # so the word fields need no positions (a smaller index, faster writes)
+        title=TEXT(analyzer=word_analyzer(), phrase=False, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=word_analyzer(), phrase=False),
+        # bigram fields narrow exact-string candidates; the stored text confirms them
+        # (search_app.exact), so no positions are stored
+        title_chars=TEXT(analyzer=bigram_analyzer(), phrase=False),
+        chars=TEXT(analyzer=bigram_analyzer(), phrase=False, field_boost=CHARS_BOOST),
         # headline + subtitles + the first sentences: a name here makes the article *about* it
-        lead_chars=TEXT(analyzer=bigram_analyzer(), phrase=True),
+        lead_chars=TEXT(analyzer=bigram_analyzer(), phrase=False),
         regions=KEYWORD(commas=True, stored=True),
         region_path=KEYWORD(commas=True, stored=True),
         leaders=KEYWORD(commas=True, stored=True),

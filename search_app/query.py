@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer import segment
+
+from .exact import ExactString
 from indexer.analysis import bigrams_of, char_units, is_han
 from indexer.normalize import normalize
 
@@ -144,14 +146,17 @@ def parse_query(q: str) -> ParsedQuery:
 # --- to Whoosh -----------------------------------------------------------------------
 
 
+_PART_OF_FIELD = {"chars": "all", "title_chars": "title", "lead_chars": "lead"}
+
+
 def exact_query(text: str, fieldname: str) -> wq.Query | None:
-    """Exact-string match on a bigram field: a phrase of consecutive bigrams."""
+    """Exact-string match: the bigrams' postings narrow the candidates, the stored text decides."""
     grams = bigrams_of(text)
     if not grams:
         return None
     if len(grams) == 1:
         return wq.Term(fieldname, grams[0])
-    return wq.Phrase(fieldname, grams)
+    return ExactString(fieldname, text, _PART_OF_FIELD[fieldname])
 
 
 def _tokens(word: str, title_only: bool) -> wq.Query:
@@ -163,16 +168,16 @@ def _tokens(word: str, title_only: bool) -> wq.Query:
 
 def _exact_rest(text: str, fieldname: str, covered: wq.Query) -> wq.Query | None:
     """Articles that contain ``text`` as an exact string but are not already matched by
-    ``covered`` (its word tokens). Whoosh's phrase matching runs in Python over positions,
-    so it is only asked about the few articles that have all of the string's bigrams but
-    not its words; the intersection makes the phrase matcher skip straight to them."""
+    ``covered`` (its word tokens). The exact check reads stored text, so it is only asked
+    about the few articles that have all of the string's bigrams but not its words; the
+    intersection makes it skip straight to them."""
     grams = bigrams_of(text)
     if not grams:
         return None
     if len(grams) == 1:
         return wq.Term(fieldname, grams[0])
     candidates = wq.AndNot(wq.And([wq.Term(fieldname, g) for g in grams]), covered)
-    return wq.And([candidates, wq.Phrase(fieldname, grams)])
+    return wq.And([candidates, ExactString(fieldname, text, _PART_OF_FIELD[fieldname])])
 
 
 def _word_query(word: str, title_only: bool) -> wq.Query:
@@ -191,12 +196,7 @@ def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
     chars_field = "title_chars" if term.title_only else "chars"
     if term.exact:
         exact = exact_query(term.text, chars_field)
-        if exact is None:
-            return _word_query(term.text, term.title_only)
-        # the phrase also scores on the word fields when jieba agrees
-        words = [w.strip() for w in segment.current().cut(term.text) if any(c.isalnum() for c in w)]
-        boost = [wq.Phrase("title" if term.title_only else "body", words)] if len(words) > 1 else []
-        return wq.AndMaybe(exact, wq.Or(boost)) if boost else exact
+        return exact if exact is not None else _word_query(term.text, term.title_only)
     word_parts = [_word_query(w, term.title_only) for w in term.words]
     by_words: wq.Query = word_parts[0] if len(word_parts) == 1 else wq.And(word_parts)
     options: list[wq.Query] = [by_words]
@@ -239,7 +239,10 @@ def rerank_queries(parsed: ParsedQuery) -> list[wq.Query]:
                 lead.boost = LEAD_BOOST
                 out.append(lead)
             if not term.exact and len(term.words) > 1:
-                out.append(wq.Phrase("title" if term.title_only else "body", term.words, boost=ADJACENCY_BOOST))
+                adjacent = exact_query(term.text, "title_chars" if term.title_only else "chars")
+                if adjacent is not None:
+                    adjacent.boost = ADJACENCY_BOOST
+                    out.append(adjacent)
     return out
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
-from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.analysis import CharBigramTokenizer, JiebaTokenizer, bigrams_of
 from indexer.schema import build_schema
+from search_app.exact import ExactString
 
 TEXT = "区委副书记、区长魏振东作具体安排。总投资60亿元、年产20万吨"
 
@@ -51,13 +52,13 @@ def test_bigrams_ignore_ocr_whitespace_and_break_at_punctuation():
 def test_phrase_queries_work_in_a_real_index():
     ix = RamStorage().create_index(build_schema())
     with ix.writer() as w:
-        w.add_document(id="a", page_key="p/2025-01-01/01", page_hash="x", paper="p", date="2025-01-01", page=1,
-                       seq=1, title="", body=TEXT, chars=TEXT, doc="{}")
-        w.add_document(id="b", page_key="p/2025-01-01/01", page_hash="x", paper="p", date="2025-01-01", page=1,
-                       seq=2, title="", body="具体安排由区长作出", chars="具体安排由区长作出", doc="{}")
+        for doc_id, seq, text in (("a", 1, TEXT), ("b", 2, "具体安排由区长作出")):
+            w.add_document(id=doc_id, page_key="p/2025-01-01/01", page_hash="x", paper="p", date="2025-01-01",
+                           page=1, seq=seq, title="", body=text, chars=text,
+                           doc=json.dumps({"title": None, "subtitles": [], "body": text}))
     with ix.searcher() as s:
-        words = [t.text for t in JiebaTokenizer()("区长魏振东作具体安排")]
-        assert [h["id"] for h in s.search(wq.Phrase("body", words))] == ["a"]
-        assert [h["id"] for h in s.search(wq.Phrase("chars", bigrams_of("魏振东")))] == ["a"]
-        assert [h["id"] for h in s.search(wq.Phrase("chars", bigrams_of("安排由区长")))] == ["b"]
-        assert [h["id"] for h in s.search(wq.Phrase("chars", bigrams_of("区长具体安排")))] == []
+        # word fields rank without positions; every phrase is answered by the bigram fields
+        assert not s.schema["body"].format.supports("positions")
+        assert [h["id"] for h in s.search(ExactString("chars", "魏振东"))] == ["a"]
+        assert [h["id"] for h in s.search(ExactString("chars", "安排由区长"))] == ["b"]
+        assert [h["id"] for h in s.search(ExactString("chars", "区长具体安排"))] == []

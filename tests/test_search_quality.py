@@ -116,3 +116,18 @@ def test_eval_search_command_with_baseline(tmp_path):
     tables = [line for line in result.output.splitlines() if line.startswith("| **all**")]
     assert len(tables) == 2
     assert tables[0].split("|")[4].strip().startswith("1.000")  # jinbao finds the phrase
+
+
+def test_exact_strings_are_verified_not_just_bigrams(client, all_articles):
+    # an article has every bigram of 政绩观念 (政绩, 绩观, 观念) but never prints the string
+    from indexer.analysis import bigrams_of
+    from helpers import article_text
+
+    needle = "政绩观念"
+    grams = bigrams_of(needle)
+    have_grams = {d["id"] for d in all_articles if all(g in article_text(d) for g in grams)}
+    have_string = ids_containing(all_articles, needle)
+    assert have_grams - have_string, "the sample needs an article with the bigrams but not the string"
+    found = {r["id"] for r in client.get("/api/search", query_string={"q": f'"{needle}"', "per_page": 100})
+             .get_json()["results"]}
+    assert found == have_string

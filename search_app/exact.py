@@ -1,0 +1,161 @@
+"""Exact-string matching without positions in the index.
+
+An article contains a string exactly when it has all of the string's character bigrams
+(the postings narrow the candidates) and its stored text, normalised and with whitespace
+removed, contains the string (a check on the candidates only). Storing bigram positions
+instead would almost double the index and Whoosh's phrase matcher checks positions in
+Python for every candidate anyway; the substring test is as exact and cheaper.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+
+from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
+
+from indexer.analysis import bigrams_of
+from indexer.normalize import normalize
+from indexer.schema import LEAD_CHARS
+
+PARTS = ("all", "title", "lead")
+_WS = re.compile(r"\s+")
+CACHE_SIZE = 20_000
+
+
+def compact(text: str) -> str:
+    """Normalised text without whitespace: the form exact strings are compared in."""
+    return _WS.sub("", normalize(text))
+
+
+def article_text(doc: dict, part: str) -> str:
+    head = "".join([doc.get("title") or "", *doc.get("subtitles", [])])
+    if part == "title":
+        return head
+    if part == "lead":
+        return head + doc["body"][:LEAD_CHARS]
+    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or ""])
+
+
+class _TextCache:
+    """Compact article texts by (segment, docnum, part), bounded (LRU)."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, searcher, docnum: int, part: str) -> str:
+        reader = searcher.reader()
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        key = (segment.segment_id() if segment is not None else id(reader), docnum, part)
+        with self.lock:
+            text = self.data.get(key)
+            if text is not None:
+                self.data.move_to_end(key)
+                return text
+        doc = json.loads(searcher.stored_fields(docnum)["doc"])
+        text = compact(article_text(doc, part))
+        with self.lock:
+            self.data[key] = text
+            if len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return text
+
+
+TEXTS = _TextCache()
+
+
+class VerifyMatcher(WrappingMatcher):
+    """Passes on only the child's documents for which ``check(docnum)`` holds."""
+
+    def __init__(self, child, check: Callable[[int], bool], boost: float = 1.0) -> None:
+        super().__init__(child, boost)
+        self.check = check
+        self._settle()
+
+    def _settle(self) -> None:
+        child = self.child
+        while child.is_active() and not self.check(child.id()):
+            child.next()
+
+    def _replacement(self, newchild):
+        return VerifyMatcher(newchild, self.check, self.boost)
+
+    def copy(self):
+        return VerifyMatcher(self.child.copy(), self.check, self.boost)
+
+    def replace(self, minquality=0):
+        return self  # quality-based replacement would skip the check
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def all_ids(self) -> Iterator[int]:
+        return (i for i in self.child.all_ids() if self.check(i))
+
+    def next(self):
+        self.child.next()
+        self._settle()
+
+    def skip_to(self, id):
+        self.child.skip_to(id)
+        self._settle()
+
+
+class ExactString(wq.Query):
+    """Articles whose ``part`` (all text, headline, or headline + lead) contains ``text``
+    exactly, whitespace ignored; scored as the bigrams' terms in ``fieldname``."""
+
+    def __init__(self, fieldname: str, text: str, part: str = "all", boost: float = 1.0) -> None:
+        assert part in PARTS
+        self.fieldname = fieldname
+        self.text = text
+        self.needle = compact(text)
+        self.part = part
+        self.boost = boost
+        self.grams = bigrams_of(text)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ExactString) and (self.fieldname, self.needle, self.part, self.boost)
+                == (other.fieldname, other.needle, other.part, other.boost))
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, self.fieldname, self.needle, self.part, self.boost))
+
+    def __repr__(self) -> str:
+        return f"ExactString({self.fieldname!r}, {self.text!r}, part={self.part!r})"
+
+    def __str__(self) -> str:
+        return f'{self.fieldname}:"{self.text}"'
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def field(self) -> str:
+        return self.fieldname
+
+    def terms(self, phrases: bool = True):
+        for g in self.grams:
+            yield self.fieldname, g
+
+    def _candidates(self) -> wq.Query:
+        terms = [wq.Term(self.fieldname, g, boost=self.boost) for g in self.grams]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+
+    def estimate_size(self, ixreader) -> int:
+        return self._candidates().estimate_size(ixreader)
+
+    def estimate_min_size(self, ixreader) -> int:
+        return self._candidates().estimate_min_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        child = self._candidates().matcher(searcher, context)
+        if not child.is_active():
+            return child
+        needle, part = self.needle, self.part
+        return VerifyMatcher(child, lambda docnum: needle in TEXTS.get(searcher, docnum, part))
