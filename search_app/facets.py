@@ -21,7 +21,6 @@ from whoosh.searching import Searcher
 class Row:
     """The facet values of one document."""
 
-    id: str
     paper: str
     paper_name: str
     date: str
@@ -40,23 +39,40 @@ class Row:
 
 def segment_rows(reader, paper_names: dict[str, str]) -> list[Row]:
     """Rows for every document number of one segment (deleted ones included: matches
-    never contain them, and :meth:`FacetTable.live` skips them)."""
-    rows: list[Row] = []
-    for docnum in range(reader.doc_count_all()):
-        stored = reader.stored_fields(docnum)
-        name = paper_names.get(stored["paper"])
-        if name is None:
-            name = paper_names[stored["paper"]] = json.loads(stored["doc"])["paper_name"]
-        rows.append(Row(
-            id=stored["id"],
-            paper=stored["paper"],
-            paper_name=name,
-            date=stored["date"],
-            page=stored["page"],
-            regions=tuple(r for r in stored.get("region_path", "").split(",") if r),
-            leaders=tuple(x for x in stored.get("leaders", "").split(",") if x),
-        ))
-    return rows
+    never contain them, and :meth:`FacetTable.live` skips them).
+
+    Read from the date/page columns and the postings of the keyword fields, never from the
+    stored documents (whose full text would make this slow on a large archive)."""
+    n = reader.doc_count_all()
+    dates = reader.column_reader("date")
+    pages = reader.column_reader("page")
+    papers: list[str] = [""] * n
+    regions: list[list[str]] = [[] for _ in range(n)]
+    leaders: list[list[str]] = [[] for _ in range(n)]
+    for field_name, target in (("paper", None), ("region_path", regions), ("leaders", leaders)):
+        if field_name not in reader.indexed_field_names():
+            continue
+        for term in reader.lexicon(field_name):
+            value = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = reader.postings(field_name, term).all_ids()
+            if target is None:
+                for d in ids:
+                    papers[d] = value
+            else:
+                for d in ids:
+                    target[d].append(value)
+    for slug in set(papers) - set(paper_names) - {""}:
+        docnum = papers.index(slug)
+        paper_names[slug] = json.loads(reader.stored_fields(docnum)["doc"])["paper_name"]
+    return [
+        Row(paper=papers[d], paper_name=paper_names.get(papers[d], papers[d]), date=_text(dates[d]),
+            page=int(pages[d] or 0), regions=tuple(regions[d]), leaders=tuple(leaders[d]))
+        for d in range(n)
+    ]
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 class FacetTable:
