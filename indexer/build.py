@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -145,7 +146,8 @@ def active_dir(index_dir: Path) -> Path | None:
 
 
 def new_generation(index_dir: Path) -> Path:
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    # unique even for two runs of one process within a second
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(3)}"
     path = index_dir / f"{GENERATION_PREFIX}{stamp}"
     path.mkdir(parents=True)
     return path

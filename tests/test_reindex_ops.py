@@ -150,7 +150,8 @@ def test_full_rebuild_switches_generation_atomically(built):
     assert active_dir(index_dir) != old_generation and old_generation.exists()  # kept for in-flight readers
     after = client.get("/api/search?q=刘星").get_json()  # the running app follows without a restart
     assert [r["id"] for r in after["results"]] == [r["id"] for r in before["results"]]
-    code, _out = run(str(archive), "--index", str(index_dir), "--full")
+    code, _out = run(str(archive), "--index", str(index_dir), "--full")  # at once: names must not collide
+    assert code == 0
     assert not old_generation.exists()  # older generations are cleaned up
 
 
