@@ -64,6 +64,19 @@ class SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
+class _TopAndAll(collectors.TopCollector):
+    """One pass over the matches: the top ``limit`` by score *and* every matching docnum
+    (the count and the facets need them all; a second pass costs as much as the first)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False)
+        self.every: list[int] = []
+
+    def _collect(self, global_docnum, score):
+        self.every.append(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
 class Engine:
     """The search engine over one index directory."""
 
@@ -204,8 +217,10 @@ class Engine:
             if own:
                 searcher.close()
 
-    def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, limit: int) -> list[int]:
-        """Document numbers of the first ``limit`` matches in the requested order."""
+    def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
+                       limit: int) -> tuple[list[int], set[int] | None]:
+        """Document numbers of the first ``limit`` matches in the requested order, and (when
+        ranking by relevance, which visits every match anyway) the set of all matches."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         sort = params.sort
@@ -215,9 +230,8 @@ class Engine:
             table = self.table(searcher)
             # the filter joins the query with a constant score of 0, so it restricts without ranking
             query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
-            candidates = max(limit + 20, RERANK_DEPTH)
-            timed = collectors.TimeLimitCollector(collectors.TopCollector(limit=candidates), self.time_limit,
-                                                  use_alarm=False)
+            top = _TopAndAll(max(limit + 20, RERANK_DEPTH))
+            timed = collectors.TimeLimitCollector(top, self.time_limit, use_alarm=False)
             try:
                 searcher.search_with_collector(query, timed)
             except collectors.TimeLimit:
@@ -228,10 +242,10 @@ class Engine:
             # equal scores: newer first
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
-            return [d for _s, d in ranked[:limit]]
+            return [d for _s, d in ranked[:limit]], set(top.every)
         field_name = "order_desc" if sort == "newest" else "order_asc"
         hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
-        return [h.docnum for h in hits]
+        return [h.docnum for h in hits], None
 
     def _rerank(self, parsed: ParsedQuery, scores: dict[int, float], searcher: Searcher) -> dict[int, float]:
         """Positional boosts (headline/lead, adjacency) for the candidates only: each phrase
@@ -259,10 +273,11 @@ class Engine:
         main = to_whoosh(parsed, self.hints())
         table = self.table(searcher)
         self._timed_out.flag = False
-        matched = self._docs(main, self.filter_query(params), searcher)
-        total = len(matched)
         start = (params.page - 1) * params.per_page
-        page_docs = self.ranked_docnums(params, parsed, searcher, start + params.per_page)[start:]
+        ranked, every = self.ranked_docnums(params, parsed, searcher, start + params.per_page)
+        page_docs = ranked[start:]
+        matched = every if every is not None else self._docs(main, self.filter_query(params), searcher)
+        total = len(matched)
         strings = parsed.highlight_strings()
         results = [self._result(json.loads(searcher.stored_fields(n)["doc"]), strings) for n in page_docs]
         data: dict[str, Any] = {
@@ -287,7 +302,7 @@ class Engine:
         """Every match (up to :data:`EXPORT_LIMIT`) as full articles, in the requested order;
         the flag says whether the list was cut."""
         parsed = parse_query(params.q)
-        docnums = self.ranked_docnums(params, parsed, searcher, EXPORT_LIMIT + 1)
+        docnums, _every = self.ranked_docnums(params, parsed, searcher, EXPORT_LIMIT + 1)
         docs = [json.loads(searcher.stored_fields(n)["doc"]) for n in docnums[:EXPORT_LIMIT]]
         return docs, len(docnums) > EXPORT_LIMIT
 

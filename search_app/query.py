@@ -176,8 +176,9 @@ def _exact_rest(text: str, fieldname: str, covered: wq.Query) -> wq.Query | None
         return None
     if len(grams) == 1:
         return wq.Term(fieldname, grams[0])
-    candidates = wq.AndNot(wq.And([wq.Term(fieldname, g) for g in grams]), covered)
-    return wq.And([candidates, ExactString(fieldname, text, _PART_OF_FIELD[fieldname])])
+    part = _PART_OF_FIELD[fieldname]
+    candidates = wq.AndNot(ExactString(fieldname, text, part, verify=False), covered)
+    return wq.And([candidates, ExactString(fieldname, text, part)])
 
 
 def _word_query(word: str, title_only: bool) -> wq.Query:
