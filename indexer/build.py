@@ -36,7 +36,7 @@ from .article import Article
 from .gazetteer import Gazetteer
 from .pipeline import Enricher, parse_text
 from .register import build_register, register_generation, save_register
-from .schema import LEAD_CHARS, SCHEMA_VERSION, build_schema, issue_order_keys
+from .schema import SCHEMA_VERSION, build_schema, issue_order_keys
 from .textio import PageReadError, read_page
 
 INDEX_NAME = "articles"
@@ -235,7 +235,6 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
         "body": text,
         "title_chars": head,
         "chars": head + "\n" + text,
-        "lead_chars": head + "\n" + article.body[:LEAD_CHARS],
         "regions": ",".join(article.regions),
         "region_path": ",".join(region_path(article.regions, gazetteer)),
         "leaders": ",".join(article.leaders),

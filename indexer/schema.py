@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, word_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TITLE_BOOST = 3.0
 LEAD_CHARS = 100
@@ -40,8 +40,6 @@ def build_schema() -> Schema:
         # (search_app.exact), so no positions are stored
         title_chars=TEXT(analyzer=bigram_analyzer(), phrase=False),
         chars=TEXT(analyzer=bigram_analyzer(), phrase=False, field_boost=CHARS_BOOST),
-        # headline + subtitles + the first sentences: a name here makes the article *about* it
-        lead_chars=TEXT(analyzer=bigram_analyzer(), phrase=False),
         regions=KEYWORD(commas=True, stored=True),
         region_path=KEYWORD(commas=True, stored=True),
         leaders=KEYWORD(commas=True, stored=True),

@@ -146,7 +146,7 @@ def parse_query(q: str) -> ParsedQuery:
 # --- to Whoosh -----------------------------------------------------------------------
 
 
-_PART_OF_FIELD = {"chars": "all", "title_chars": "title", "lead_chars": "lead"}
+_PART_OF_FIELD = {"chars": "all", "title_chars": "title"}
 
 
 def exact_query(text: str, fieldname: str) -> wq.Query | None:
@@ -235,10 +235,9 @@ def rerank_queries(parsed: ParsedQuery) -> list[wq.Query]:
     out: list[wq.Query] = []
     for group in parsed.groups:
         for term in group:
-            lead = exact_query(term.text, "lead_chars")
-            if lead is not None:
-                lead.boost = LEAD_BOOST
-                out.append(lead)
+            if bigrams_of(term.text):
+                # headline + lead: candidates from the text's bigrams, the stored lead decides
+                out.append(ExactString("chars", term.text, "lead", boost=LEAD_BOOST))
             if not term.exact and len(term.words) > 1:
                 adjacent = exact_query(term.text, "title_chars" if term.title_only else "chars")
                 if adjacent is not None:
