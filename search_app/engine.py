@@ -64,19 +64,6 @@ class SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
-class _TopAndAll(collectors.TopCollector):
-    """One pass over the matches: the top ``limit`` by score *and* every matching docnum
-    (the count and the facets need them all; a second pass costs as much as the first)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False)
-        self.every: list[int] = []
-
-    def _collect(self, global_docnum, score):
-        self.every.append(global_docnum)
-        return super()._collect(global_docnum, score)
-
-
 class Engine:
     """The search engine over one index directory."""
 
@@ -219,8 +206,8 @@ class Engine:
 
     def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
                        limit: int) -> tuple[list[int], set[int] | None]:
-        """Document numbers of the first ``limit`` matches in the requested order, and (when
-        ranking by relevance, which visits every match anyway) the set of all matches."""
+        """Document numbers of the first ``limit`` matches in the requested order (and, when
+        known without another pass, the set of all matches; else None)."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         sort = params.sort
@@ -230,7 +217,7 @@ class Engine:
             table = self.table(searcher)
             # the filter joins the query with a constant score of 0, so it restricts without ranking
             query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
-            top = _TopAndAll(max(limit + 20, RERANK_DEPTH))
+            top = collectors.TopCollector(limit=max(limit + 20, RERANK_DEPTH))
             timed = collectors.TimeLimitCollector(top, self.time_limit, use_alarm=False)
             try:
                 searcher.search_with_collector(query, timed)
@@ -242,7 +229,7 @@ class Engine:
             # equal scores: newer first
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
-            return [d for _s, d in ranked[:limit]], set(top.every)
+            return [d for _s, d in ranked[:limit]], None
         field_name = "order_desc" if sort == "newest" else "order_asc"
         hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
         return [h.docnum for h in hits], None

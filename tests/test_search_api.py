@@ -217,3 +217,15 @@ def test_search_page_renders_results_and_facets(client):
 def test_zero_results_says_so(client):
     html = client.get("/?q=量子计算机").get_data(as_text=True)
     assert "没有找到" in html
+
+
+def test_total_and_facets_cover_matches_beyond_the_ranked_candidates(app, client, monkeypatch, all_articles):
+    """Ranking looks at the top candidates only; the count and the facets must not."""
+    import search_app.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "RERANK_DEPTH", 1)
+    expected = ids_containing(all_articles, "发展")
+    assert len(expected) > 5
+    data = search(client, q="发展", per_page=1)
+    assert data["total"] == len(expected)
+    assert sum(v["count"] for v in data["facets"]["paper"]) == len(expected)
