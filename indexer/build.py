@@ -388,7 +388,6 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
 
 PARALLEL_MIN_PAGES = 16
 """Below this many pages, worker processes cost more than they save."""
-PARALLEL_MIN_ARTICLES = 400
 
 
 def workers() -> int:
@@ -427,13 +426,12 @@ def _parse_all(todo: list, gazetteer: Gazetteer):
 
 def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
            summary: IndexSummary) -> None:
-    """All changes of a run in one Whoosh commit (indexed by worker processes when large)."""
-    articles = sum(len(c.articles) for c in changes)
-    n = workers()
-    if n > 1 and articles >= PARALLEL_MIN_ARTICLES:
-        writer = ix.writer(procs=n, multisegment=True, limitmb=128, batchsize=200)
-    else:
-        writer = ix.writer(limitmb=256)
+    """All changes of a run in one Whoosh commit.
+
+    One writer process: Whoosh's multi-process writer hangs for good when one of its
+    sub-writers dies (its job queue fills up with nobody reading it), and it can drop a
+    sub-writer's segment on a slow hand-over; parsing, the larger share, runs on all cores."""
+    writer = ix.writer(limitmb=256)
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
