@@ -26,6 +26,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from . import segment
@@ -163,12 +164,17 @@ def switch_to(index_dir: Path, generation: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def open_index(index_dir: Path) -> FileIndex:
-    """Open the current index generation for searching; FileNotFoundError with a hint if absent."""
+def open_index(index_dir: Path, *, mmap: bool = True) -> FileIndex:
+    """Open the current index generation for searching; FileNotFoundError with a hint if absent.
+
+    ``mmap=False`` is for long-lived readers: with mmap, Whoosh copies every segment file
+    into a private buffer each time a reader opens (its ``BufferFile`` wraps the mapping in
+    a ``BytesIO``), which costs time and memory in proportion to the index; without it a
+    reader reads through the OS page cache and opens in about a millisecond."""
     active = active_dir(index_dir)
     if active is None or not windex.exists_in(str(active), indexname=INDEX_NAME):
         raise FileNotFoundError(f"no jinbao index in {index_dir} (run `jinbao index ARCHIVE --index {index_dir}`)")
-    return windex.open_dir(str(active), indexname=INDEX_NAME)
+    return FileStorage(str(active), supports_mmap=mmap).open_index(indexname=INDEX_NAME)
 
 
 def index_size(path: Path) -> int:

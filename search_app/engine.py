@@ -2,8 +2,10 @@
 
 This module knows nothing about HTTP; the Flask views and ``jinbao eval`` call it.
 One :class:`Engine` per process opens the index and configures jieba with the
-dictionary the index was built with. Readers get a fresh searcher per request, so a
-re-index becomes visible at the next request after its commit; the facet table is
+dictionary the index was built with. Each request borrows a searcher from a small pool
+(:meth:`Engine.borrow`): one thread at a time uses it, and it is reused only while it
+still shows the latest commit, so a re-index becomes visible at the next request after
+its commit without every request paying for opening the segments. The facet table is
 cached per index generation.
 """
 
@@ -14,6 +16,7 @@ import json
 import math
 import threading
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +34,7 @@ from indexer.register import REGISTER_FILE, load_register
 
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
+from .scoring import CachedLengthBM25F, SegmentLengths
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
 
 SORTS = ("relevance", "newest", "oldest")
@@ -41,6 +45,25 @@ RERANK_DEPTH = 50
 """Candidates whose positional boosts (lead, adjacency) are computed."""
 QUERY_TIME_LIMIT = 3.0
 """Seconds a query may spend matching; past it the results are marked incomplete."""
+IDLE_SEARCHERS = 4
+"""Searchers kept open between requests (one per server thread is enough)."""
+
+
+class _TopAndAll(collectors.TopCollector):
+    """One pass over the matches: the top ``limit`` by score *and* every matching docnum
+    (the count and the facets need them all; a second pass costs as much as the first).
+
+    Both of Whoosh's shortcuts for top-N are off: skipping blocks whose best score cannot
+    reach the top (``usequality``) and replacing the matcher by one that drops the
+    sub-queries that cannot (``replace``); either would leave matches out of the count."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.every: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float):  # type: ignore[override]
+        self.every.append(global_docnum)
+        return super()._collect(global_docnum, score)
 
 
 @dataclass
@@ -64,13 +87,23 @@ class SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
+def _close_all(searchers: list[Searcher]) -> None:
+    while searchers:
+        searchers.pop().close()
+
+
 class Engine:
     """The search engine over one index directory."""
 
     def __init__(self, index_dir: Path, gazetteer: Gazetteer | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.ix = open_index(self.index_dir)
+        self.ix = open_index(self.index_dir, mmap=False)
         self.active = active_dir(self.index_dir)
+        self._idle: list[Searcher] = []
+        # the pooled searchers hold open files: close them when the engine goes away
+        self._finalizer = weakref.finalize(self, _close_all, self._idle)
+        self.lengths = SegmentLengths()
+        self.weighting = CachedLengthBM25F(self.lengths)
         self.gazetteer = gazetteer or Gazetteer.load()
         self._lock = threading.Lock()
         self._meta_key: tuple | None = None
@@ -87,7 +120,7 @@ class Engine:
         active = active_dir(self.index_dir)
         if active is not None and active != self.active:
             with self._lock:
-                self.ix = open_index(self.index_dir)
+                self.ix = open_index(self.index_dir, mmap=False)
                 self.active = active
                 self._table = None
 
@@ -121,7 +154,38 @@ class Engine:
     def searcher(self) -> Searcher:
         """A searcher on the latest committed state of the current generation (the caller closes it)."""
         self._follow_generation()
-        return self.ix.searcher()
+        return self._open_searcher()
+
+    def _open_searcher(self) -> Searcher:
+        s = self.ix.searcher(weighting=self.weighting)
+        self.lengths.retain(s)
+        return s
+
+    def borrow(self) -> Searcher:
+        """A searcher on the latest commit for one thread's use; hand it back with
+        :meth:`give_back` (not ``close``). Reuses an idle one when it is still current."""
+        self._follow_generation()
+        while True:
+            with self._lock:
+                s = self._idle.pop() if self._idle else None
+            if s is None:
+                return self._open_searcher()
+            if s._ix is self.ix and s.up_to_date():
+                return s
+            s.close()  # an older commit or generation
+
+    def close(self) -> None:
+        """Close the pooled searchers (the engine opens new ones if used again)."""
+        with self._lock:
+            _close_all(self._idle)
+
+    def give_back(self, s: Searcher) -> None:
+        """Return a borrowed searcher to the pool (closed if the pool is full)."""
+        with self._lock:
+            if len(self._idle) < IDLE_SEARCHERS and s._ix is self.ix:
+                self._idle.append(s)
+                return
+        s.close()
 
     def table(self, searcher: Searcher) -> FacetTable:
         """The facet table of the searcher's index generation (built once per generation)."""
@@ -151,32 +215,40 @@ class Engine:
 
     # --- filters ----------------------------------------------------------------------------
 
-    def filter_query(self, params: SearchParams, skip: str | None = None) -> wq.Query | None:
-        """The filters as one query; ``skip`` leaves out one facet's own filter (so its
-        other values can still be counted and added: values of one facet combine with OR)."""
-        parts: list[wq.Query] = []
+    def filter_parts(self, params: SearchParams) -> dict[str, wq.Query]:
+        """One query per active filter, keyed by facet name (``dates`` for a from/to range)."""
+        parts: dict[str, wq.Query] = {}
         for facet, fieldname, values in (("region", "region_path", params.regions),
                                           ("leader", "leaders", params.leaders),
                                           ("paper", "paper", params.papers)):
-            if values and facet != skip:
+            if values:
                 terms = [wq.Term(fieldname, v) for v in values]
-                parts.append(terms[0] if len(terms) == 1 else wq.Or(terms))
-        if params.years and skip != "year":
+                parts[facet] = terms[0] if len(terms) == 1 else wq.Or(terms)
+        if params.years:
             ranges = [wq.TermRange("date", f"{y}-01-01", f"{y}-12-31") for y in params.years]
-            parts.append(ranges[0] if len(ranges) == 1 else wq.Or(ranges))
+            parts["year"] = ranges[0] if len(ranges) == 1 else wq.Or(ranges)
         if params.date_from or params.date_to:
-            parts.append(wq.TermRange(
+            parts["dates"] = wq.TermRange(
                 "date",
                 params.date_from.isoformat() if params.date_from else None,
                 params.date_to.isoformat() if params.date_to else None,
-            ))
+            )
+        return parts
+
+    def filter_query(self, params: SearchParams, skip: str | None = None) -> wq.Query | None:
+        """The filters as one query; ``skip`` leaves out one facet's own filter (so its
+        other values can still be counted and added: values of one facet combine with OR)."""
+        parts = [q for facet, q in self.filter_parts(params).items() if facet != skip]
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> set[int]:
         """Every matching document number, within the time limit (see :attr:`timed_out`)."""
-        query = main if flt is None else wq.And([main, flt])
+        if flt is None:
+            query = main
+        else:  # without words the filters alone are the query (every posting skips deleted documents)
+            query = flt if isinstance(main, wq.Every) else wq.And([main, flt])
         collector = collectors.TimeLimitCollector(collectors.UnsortedCollector(), self.time_limit, use_alarm=False)
         try:
             searcher.search_with_collector(query, collector)
@@ -196,18 +268,19 @@ class Engine:
         started = time.perf_counter()
         self.refresh_dictionary()
         own = searcher is None
-        searcher = searcher or self.searcher()
+        searcher = searcher or self.borrow()
         try:
             parsed = parse_query(params.q)
             return self._search(params, parsed, searcher, started, facets)
         finally:
             if own:
-                searcher.close()
+                self.give_back(searcher)
 
     def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
                        limit: int) -> tuple[list[int], set[int] | None]:
-        """Document numbers of the first ``limit`` matches in the requested order (and, when
-        known without another pass, the set of all matches; else None)."""
+        """Document numbers of the first ``limit`` matches in the requested order and, when
+        ranking by relevance (which visits every match anyway), the set of all matches;
+        else None."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         sort = params.sort
@@ -217,7 +290,7 @@ class Engine:
             table = self.table(searcher)
             # the filter joins the query with a constant score of 0, so it restricts without ranking
             query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
-            top = collectors.TopCollector(limit=max(limit + 20, RERANK_DEPTH))
+            top = _TopAndAll(max(limit + 20, RERANK_DEPTH))
             timed = collectors.TimeLimitCollector(top, self.time_limit, use_alarm=False)
             try:
                 searcher.search_with_collector(query, timed)
@@ -229,7 +302,7 @@ class Engine:
             # equal scores: newer first
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
-            return [d for _s, d in ranked[:limit]], None
+            return [d for _s, d in ranked[:limit]], set(top.every)
         field_name = "order_desc" if sort == "newest" else "order_asc"
         hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
         return [h.docnum for h in hits], None
@@ -345,9 +418,19 @@ class Engine:
                 table: FacetTable) -> dict[str, list[dict]]:
         selected = {"region": params.regions, "leader": params.leaders, "paper": params.papers, "year": params.years}
         out: dict[str, list[dict]] = {}
+        # a facet with selected values is counted without its own filter (OR within a facet):
+        # the matches of the words alone, intersected with each of the other filters
+        unfiltered: set[int] = set()
+        filter_sets: dict[str, set[int]] = {}
+        if any(selected[name] for name in FACET_NAMES):
+            unfiltered = table.live_docs() if isinstance(main, wq.Every) else self._docs(main, None, searcher)
+            chosen = {name for name in FACET_NAMES if selected[name]}
+            filter_sets = {k: set(searcher.docs_for_query(q)) for k, q in self.filter_parts(params).items()
+                           if chosen - {k}}
         for name in FACET_NAMES:
-            # a facet with selected values is counted without its own filter (OR within a facet)
-            docs = self._docs(main, self.filter_query(params, skip=name), searcher) if selected[name] else matched
+            docs = matched
+            if selected[name]:
+                docs = unfiltered.intersection(*(v for k, v in filter_sets.items() if k != name))
             counts = table.count(docs, name)
             items = sorted(counts.items(), reverse=True) if name == "year" else counts.most_common()
             values = [{"value": v, "count": c, "selected": v in selected[name]} for v, c in items[:FACET_SIZE]]
@@ -368,13 +451,13 @@ class Engine:
 
     def article(self, article_id: str, searcher: Searcher | None = None) -> dict[str, Any] | None:
         own = searcher is None
-        searcher = searcher or self.searcher()
+        searcher = searcher or self.borrow()
         try:
             stored = searcher.document(id=article_id)
             return json.loads(stored["doc"]) if stored else None
         finally:
             if own:
-                searcher.close()
+                self.give_back(searcher)
 
     def page_articles(self, paper: str, date: str, page: int, searcher: Searcher) -> list[dict[str, Any]]:
         """The articles of one printed page, in page order."""

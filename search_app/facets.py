@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass
 
 from whoosh.searching import Searcher
@@ -75,6 +76,16 @@ def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
+_FACET_VALUE = {
+    "region": lambda r: r.regions,
+    "leader": lambda r: r.leaders,
+    "paper": lambda r: r.paper,
+    "year": lambda r: r.year,
+    "month": lambda r: r.month,
+}
+_MULTI_VALUED = {"region", "leader"}
+
+
 class FacetTable:
     """docnum -> :class:`Row` for one index generation.
 
@@ -90,6 +101,8 @@ class FacetTable:
         self.segments: dict[str, list[Row]] = {}
         self.rows: list[Row | None] = []
         self.deleted: set[int] = set()
+        self._columns: dict[str, list] = {}
+        self._live: set[int] | None = None
         cache = segment_cache or {}
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment() if hasattr(leaf, "segment") else None
@@ -105,31 +118,39 @@ class FacetTable:
             if r is not None and r.paper not in self.paper_names:
                 self.paper_names[r.paper] = r.paper_name
 
+    def live_docs(self) -> set[int]:
+        """Every live document number (what an empty query matches), computed once."""
+        if self._live is None:
+            self._live = {n for n, r in enumerate(self.rows) if r is not None} - self.deleted
+        return self._live
+
     def live(self) -> Iterable[tuple[int, Row]]:
         deleted = self.deleted
         return ((n, r) for n, r in enumerate(self.rows) if r is not None and n not in deleted)
 
     def count(self, docnums: Iterable[int], facet: str) -> Counter[str]:
-        """Counts of one facet's values over ``docnums``."""
-        counter: Counter[str] = Counter()
-        rows = self.rows
-        for n in docnums:
-            row = rows[n] if n < len(rows) else None
-            if row is None:
-                continue
-            if facet == "region":
-                counter.update(row.regions)
-            elif facet == "leader":
-                counter.update(row.leaders)
-            elif facet == "paper":
-                counter[row.paper] += 1
-            elif facet == "year":
-                counter[row.year] += 1
-            elif facet == "month":
-                counter[row.month] += 1
-            else:
-                raise ValueError(f"unknown facet {facet!r}")
+        """Counts of one facet's values over ``docnums`` (a C-speed pass over a per-facet column)."""
+        column = self._column(facet)
+        docs = docnums if isinstance(docnums, (set, list, tuple)) else list(docnums)
+        if docs and max(docs) >= len(column):
+            docs = [n for n in docs if n < len(column)]
+        values = map(column.__getitem__, docs)
+        if facet in _MULTI_VALUED:
+            return Counter(chain.from_iterable(values))
+        counter = Counter(values)
+        counter.pop(None, None)
         return counter
+
+    def _column(self, facet: str) -> list:
+        """docnum -> the facet's value (a tuple for multi-valued facets), built on first use."""
+        column = self._columns.get(facet)
+        if column is None:
+            if facet not in _FACET_VALUE:
+                raise ValueError(f"unknown facet {facet!r}")
+            value, empty = _FACET_VALUE[facet], (() if facet in _MULTI_VALUED else None)
+            column = [empty if r is None else value(r) for r in self.rows]
+            self._columns[facet] = column
+        return column
 
     def newest_first(self, docnums: Iterable[int]) -> list[int]:
         rows = self.rows

@@ -13,16 +13,17 @@ def engine() -> Engine:
 
 
 def searcher() -> Searcher:
-    """One searcher per request (a consistent snapshot), closed at teardown."""
+    """One searcher per request (a consistent snapshot), borrowed from the engine's pool
+    and handed back at teardown."""
     if "searcher" not in g:
-        g.searcher = engine().searcher()
+        g.searcher = engine().borrow()
     return g.searcher
 
 
 def close_searcher(_exc: BaseException | None) -> None:
     s = g.pop("searcher", None)
     if s is not None:
-        s.close()
+        engine().give_back(s)
 
 
 def blueprint(name: str) -> Blueprint:

@@ -1,0 +1,84 @@
+"""BM25F with the field lengths of each segment held in memory.
+
+BM25F needs the length of the field in every document it scores, and a query for a
+common word scores every match (the count and the facets need them all anyway). Whoosh
+reads each length from the segment's lengths column, one small file read per document
+and field, which was the largest single cost of such queries. Segments never change once
+written (a deletion only marks documents), so their lengths are read once, in one read
+per field, and kept until the segment leaves the index. Scores are exactly Whoosh's.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH_OF_BYTE: list[int | None] = [byte_to_length(b) if b else None for b in range(256)]
+"""A length byte decoded as Whoosh's segment reader does (0: no value)."""
+
+
+def _segment_key(reader: IndexReader) -> str | None:
+    segment = getattr(reader, "segment", None)
+    return segment().segment_id() if callable(segment) and segment() is not None else None
+
+
+def _read_lengths(reader: IndexReader, fieldname: str) -> list[int | None]:
+    """The length of one field in every document of one segment, as the scorer sees it."""
+    doccount = reader.doc_count_all()
+    try:  # one read of the fixed-width column (whoosh-reloaded 2.7.5's reader layout)
+        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # type: ignore[attr-defined]
+        if col is None:  # no lengths column: Whoosh's default
+            return [1] * doccount
+        raw = col._dbfile.get(col._basepos, col._count)
+    except AttributeError:  # another layout: slower, one document at a time
+        return [reader.doc_field_length(d, fieldname, 1) for d in range(doccount)]
+    raw = raw[:doccount] + bytes(max(0, doccount - len(raw)))
+    return [_LENGTH_OF_BYTE[b] for b in raw]
+
+
+class SegmentLengths:
+    """Decoded field lengths per (segment, field), shared by every searcher of an engine."""
+
+    def __init__(self) -> None:
+        self._lengths: dict[tuple[str, str], list[int | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, reader: IndexReader, fieldname: str) -> list[int | None] | None:
+        key = _segment_key(reader)
+        if key is None:
+            return None
+        found = self._lengths.get((key, fieldname))
+        if found is None:
+            found = _read_lengths(reader, fieldname)
+            with self._lock:
+                self._lengths[(key, fieldname)] = found
+        return found
+
+    def retain(self, searcher: Searcher) -> None:
+        """Forget the segments that are no longer part of the index ``searcher`` shows."""
+        leaves = [s.reader() for s, _offset in searcher.subsearchers] if searcher.subsearchers else [searcher.reader()]
+        live = {_segment_key(r) for r in leaves}
+        with self._lock:
+            for key in [k for k in self._lengths if k[0] not in live]:
+                del self._lengths[key]
+
+
+class CachedLengthBM25F(BM25F):
+    """Whoosh's BM25F (same parameters, same scores) reading lengths from :class:`SegmentLengths`."""
+
+    def __init__(self, lengths: SegmentLengths, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lengths = lengths
+
+    def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, BM25FScorer):
+            table = self.lengths.get(searcher.reader(), fieldname)
+            if table is not None:
+                scorer.dfl = table.__getitem__
+        return scorer
