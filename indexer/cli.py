@@ -291,18 +291,20 @@ def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve_cmd(index_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option("--query-cache", type=click.IntRange(0, 100_000), default=256, show_default=True,
+              help="Search answers kept until the index changes (0: none).")
+def serve_cmd(index_dir: Path, host: str, port: int, threads: int, query_cache: int) -> None:
     """Serve the search site with waitress."""
-    serve(index_dir, host, port, threads)
+    serve(index_dir, host, port, threads, query_cache)
 
 
-def serve(index_dir: Path, host: str, port: int, threads: int = 8) -> None:
+def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: int = 256) -> None:
     import waitress
 
     from search_app import create_app
 
     try:
-        app = create_app({"INDEX_DIR": str(index_dir)})
+        app = create_app({"INDEX_DIR": str(index_dir), "QUERY_CACHE": query_cache})
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"晋报检索 serving {index_dir} on http://{host}:{port}/")

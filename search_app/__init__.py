@@ -13,16 +13,18 @@ from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Application factory. ``config["INDEX_DIR"]`` names the index directory."""
+    """Application factory. ``config["INDEX_DIR"]`` names the index directory;
+    ``config["QUERY_CACHE"]`` how many search answers to keep (0: none)."""
+    from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
     from .engine import Engine
     from .views import register
 
     app = Flask(__name__)
-    app.config.update(INDEX_DIR="index", JSON_AS_ASCII=False)
+    app.config.update(INDEX_DIR="index", JSON_AS_ASCII=False, QUERY_CACHE=DEFAULT_CACHE_SIZE)
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["jinbao_engine"] = Engine(Path(app.config["INDEX_DIR"]))
+    app.extensions["jinbao_engine"] = Engine(Path(app.config["INDEX_DIR"]), query_cache=int(app.config["QUERY_CACHE"]))
     register(app)
     app.after_request(security_headers)
     return app

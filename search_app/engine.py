@@ -32,6 +32,8 @@ from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
 from indexer.register import REGISTER_FILE, load_register
 
+from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
+from .cache import ResultCache
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
 from .scoring import CachedLengthBM25F, SegmentLengths
@@ -87,6 +89,11 @@ class SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
+def _params_key(p: SearchParams) -> tuple:
+    return (p.q, tuple(p.regions), tuple(p.leaders), tuple(p.papers), tuple(p.years), p.date_from, p.date_to,
+            p.sort, p.page, p.per_page)
+
+
 def _close_all(searchers: list[Searcher]) -> None:
     while searchers:
         searchers.pop().close()
@@ -95,8 +102,10 @@ def _close_all(searchers: list[Searcher]) -> None:
 class Engine:
     """The search engine over one index directory."""
 
-    def __init__(self, index_dir: Path, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, index_dir: Path, gazetteer: Gazetteer | None = None,
+                 query_cache: int = DEFAULT_CACHE_SIZE) -> None:
         self.index_dir = Path(index_dir)
+        self.results = ResultCache(query_cache)
         self.ix = open_index(self.index_dir, mmap=False)
         self.active = active_dir(self.index_dir)
         self._idle: list[Searcher] = []
@@ -264,14 +273,25 @@ class Engine:
     # --- search -----------------------------------------------------------------------------
 
     def search(self, params: SearchParams, searcher: Searcher | None = None, *, facets: bool = True) -> dict[str, Any]:
-        """Run a search; returns the JSON structure of ``/api/search``."""
+        """Run a search; returns the JSON structure of ``/api/search`` (``cached`` says
+        whether the answer came from :attr:`results`)."""
         started = time.perf_counter()
         self.refresh_dictionary()
         own = searcher is None
         searcher = searcher or self.borrow()
         try:
             parsed = parse_query(params.q)
-            return self._search(params, parsed, searcher, started, facets)
+            key = (str(self.active), searcher.reader().generation(), self._meta_key, _params_key(params), facets)
+            data = self.results.get(key)
+            if data is None:
+                data = self._search(params, parsed, searcher, started, facets)
+                if not data["incomplete"]:
+                    self.results.put(key, data)
+                data["cached"] = False
+            else:
+                data["cached"] = True
+                data["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return data
         finally:
             if own:
                 self.give_back(searcher)

@@ -1,8 +1,8 @@
 """What the engine keeps between requests must never change an answer.
 
-Pooled searchers must show a re-index at the next request; in-memory field lengths must
-score exactly as Whoosh's BM25F; selected facet values must be counted over the words'
-matches and the other filters, exactly as if each were searched on its own.
+Pooled searchers and cached answers must show a re-index at the next request; in-memory
+field lengths must score exactly as Whoosh's BM25F; selected facet values must be counted
+over the words' matches and the other filters, exactly as if each were searched on its own.
 """
 
 from __future__ import annotations
@@ -91,3 +91,31 @@ def test_selected_facet_counts_equal_separate_searches(app):
     assert counts(both, "region") == counts(only_year, "region")
     assert counts(both, "year") == counts(only_region, "year")
     assert both["total"] <= min(only_year["total"], only_region["total"])
+
+
+def test_repeated_search_is_answered_from_the_cache_unchanged(app, client):
+    engine = app.extensions["jinbao_engine"]
+    query = {"q": "生态环境", "region": "晋中市", "per_page": 3}
+    first = client.get("/api/search", query_string=query).get_json()
+    # the HTML page decorates the facets of its (copied) answer with links
+    assert client.get("/", query_string=query).status_code == 200
+    again = client.get("/api/search", query_string=query).get_json()
+    assert again["cached"] is True and engine.results.hits >= 1
+    for volatile in ("cached", "took_ms"):
+        first.pop(volatile), again.pop(volatile)
+    assert again == first
+    assert all("toggle_url" not in v for values in again["facets"].values() for v in values)
+    # another page of the same query is another answer
+    second_page = client.get("/api/search", query_string={**query, "page": 2}).get_json()
+    assert second_page["cached"] is False and second_page["results"] != first["results"]
+
+
+def test_a_cache_size_of_zero_keeps_nothing(sample_index):
+    index_dir, _summary = sample_index
+    app = create_app({"INDEX_DIR": str(index_dir), "QUERY_CACHE": 0})
+    client = app.test_client()
+    for _ in range(2):
+        data = client.get("/api/search", query_string={"q": "刘星"}).get_json()
+        assert data["cached"] is False and data["total"] > 0
+    assert len(app.extensions["jinbao_engine"].results) == 0
+    app.extensions["jinbao_engine"].close()

@@ -62,9 +62,12 @@ def test_more_bad_parameters(client, params, name):
         assert name in resp.get_json()["error"]
 
 
-def test_time_limit_marks_results_incomplete(client, monkeypatch):
+def test_time_limit_marks_results_incomplete(app, client, monkeypatch):
     from whoosh import collectors
 
+    from search_app.cache import ResultCache
+
+    monkeypatch.setattr(app.extensions["jinbao_engine"], "results", ResultCache(0))  # search for real each time
     normal = client.get("/api/search?q=发展").get_json()
     assert normal["incomplete"] is False and normal["total"] > 0
 

@@ -222,8 +222,10 @@ def test_zero_results_says_so(client):
 def test_total_and_facets_cover_matches_beyond_the_ranked_candidates(app, client, monkeypatch, all_articles):
     """Ranking looks at the top candidates only; the count and the facets must not."""
     import search_app.engine as engine_module
+    from search_app.cache import ResultCache
 
     monkeypatch.setattr(engine_module, "RERANK_DEPTH", 1)
+    monkeypatch.setattr(app.extensions["jinbao_engine"], "results", ResultCache(0))  # search for real
     expected = ids_containing(all_articles, "发展")
     assert len(expected) > 5
     data = search(client, q="发展", per_page=1)

@@ -1,0 +1,60 @@
+"""Answers of recent searches, keyed by the index state they were computed on.
+
+Readers repeat themselves: the front page's facets, the names in the news this week,
+a journalist paging back and forth. A search over the whole archive costs tens of
+milliseconds in pure Python; its answer, once computed, is valid until the index
+changes. The key therefore includes the index generation directory, the Whoosh commit
+generation and the dictionary/register state the query was parsed with, so a re-index
+makes every older entry unreachable (and the LRU order drops them). Answers cut by the
+time limit are not kept: the next try may complete.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+DEFAULT_SIZE = 256
+"""Answers kept (a few kB each)."""
+
+
+class ResultCache:
+    """A thread-safe LRU of search answers; ``size=0`` keeps nothing."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if size < 0:
+            raise ValueError(f"query cache size must be 0 or more, not {size}")
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> dict[str, Any] | None:
+        """A private copy of the answer (callers decorate answers for their page)."""
+        if not self.size:
+            return None
+        with self._lock:
+            blob = self._items.get(key)
+            if blob is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+        return pickle.loads(blob)
+
+    def put(self, key: Hashable, answer: dict[str, Any]) -> None:
+        if not self.size:
+            return
+        blob = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._items[key] = blob
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
