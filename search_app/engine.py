@@ -12,6 +12,7 @@ cached per index generation.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import math
 import threading
@@ -36,6 +37,7 @@ from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
+from .taat import Evaluator, OutOfTime
 from .scoring import CachedLengthBM25F, SegmentLengths
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
 
@@ -254,15 +256,24 @@ class Engine:
 
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> set[int]:
         """Every matching document number, within the time limit (see :attr:`timed_out`)."""
-        if flt is None:
-            query = main
-        else:  # without words the filters alone are the query (every posting skips deleted documents)
-            query = flt if isinstance(main, wq.Every) else wq.And([main, flt])
-        collector = collectors.TimeLimitCollector(collectors.UnsortedCollector(), self.time_limit, use_alarm=False)
+        evaluator = Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+        try:
+            if flt is None:
+                return evaluator.docs(main)
+            if isinstance(main, wq.Every):  # without words the filters alone are the query
+                return evaluator.docs(flt)
+            found = evaluator.docs(main)
+            return found & evaluator.docs(flt) if found else found
+        except OutOfTime:
+            self._timed_out.flag = True
+        # out of time: what Whoosh's collector finds in a short grace period
+        query = main if flt is None else flt if isinstance(main, wq.Every) else wq.And([main, flt])
+        collector = collectors.TimeLimitCollector(collectors.UnsortedCollector(), self.time_limit / 3,
+                                                  use_alarm=False)
         try:
             searcher.search_with_collector(query, collector)
         except collectors.TimeLimit:
-            self._timed_out.flag = True
+            pass
         return set(collector.results().docs())
 
     @property
@@ -308,24 +319,51 @@ class Engine:
             sort = "newest"  # nothing to rank by: list the latest first
         if sort == "relevance":
             table = self.table(searcher)
-            # the filter joins the query with a constant score of 0, so it restricts without ranking
-            query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
-            top = _TopAndAll(max(limit + 20, RERANK_DEPTH))
-            timed = collectors.TimeLimitCollector(top, self.time_limit, use_alarm=False)
-            try:
-                searcher.search_with_collector(query, timed)
-            except collectors.TimeLimit:
-                self._timed_out.flag = True
-            scores = {h.docnum: h.score for h in timed.results()}
+            depth = max(limit + 20, RERANK_DEPTH)
+            found = self._scored(main, flt, searcher)
+            if found is not None:
+                every = set(found)
+                # Whoosh's order for the candidates: higher score, then lower docnum
+                scores = dict(heapq.nlargest(depth, found.items(), key=lambda ds: (ds[1], -ds[0])))
+            else:  # out of time: what Whoosh's own matchers find in a short grace period
+                scores, every = self._scored_by_whoosh(main, flt, searcher, depth)
             for docnum, extra in self._rerank(parsed, scores, searcher).items():
                 scores[docnum] += extra
             # equal scores: newer first
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
-            return [d for _s, d in ranked[:limit]], set(top.every)
+            return [d for _s, d in ranked[:limit]], every
         field_name = "order_desc" if sort == "newest" else "order_asc"
         hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
         return [h.docnum for h in hits], None
+
+    def _scored(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> dict[int, float] | None:
+        """docnum -> score of every match (term-at-a-time, :mod:`search_app.taat`); None
+        when the time limit ran out."""
+        evaluator = Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+        try:
+            scores = evaluator.scores(main)
+            if flt is not None and scores:
+                allowed = evaluator.docs(flt)
+                scores = {d: scores[d] for d in allowed.intersection(scores)}
+            return scores
+        except OutOfTime:
+            self._timed_out.flag = True
+            return None
+
+    def _scored_by_whoosh(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
+                          depth: int) -> tuple[dict[int, float], set[int]]:
+        """The top ``depth`` scores and the matches Whoosh's collector reaches within a
+        third of the time limit (the answer is then marked incomplete)."""
+        # the filter joins the query with a constant score of 0, so it restricts without ranking
+        query = main if flt is None else wq.And([main, wq.ConstantScoreQuery(flt, 0.0)])
+        top = _TopAndAll(depth)
+        timed = collectors.TimeLimitCollector(top, self.time_limit / 3, use_alarm=False)
+        try:
+            searcher.search_with_collector(query, timed)
+        except collectors.TimeLimit:
+            self._timed_out.flag = True
+        return {h.docnum: h.score for h in timed.results()}, set(top.every)
 
     def _rerank(self, parsed: ParsedQuery, scores: dict[int, float], searcher: Searcher) -> dict[int, float]:
         """Positional boosts (headline/lead, adjacency) for the candidates only: each phrase

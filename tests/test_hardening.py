@@ -67,16 +67,25 @@ def test_time_limit_marks_results_incomplete(app, client, monkeypatch):
 
     from search_app.cache import ResultCache
 
-    monkeypatch.setattr(app.extensions["jinbao_engine"], "results", ResultCache(0))  # search for real each time
+    engine = app.extensions["jinbao_engine"]
+    monkeypatch.setattr(engine, "results", ResultCache(16))
     normal = client.get("/api/search?q=发展").get_json()
     assert normal["incomplete"] is False and normal["total"] > 0
 
     def out_of_time(self):
         raise collectors.TimeLimit()  # as the collector does when its timer fires mid-search
 
-    monkeypatch.setattr(collectors.TimeLimitCollector, "collect_matches", out_of_time)
-    resp = client.get("/api/search?q=发展")
+    # no time at all: the term-at-a-time pass stops at once, and so does the grace pass
+    monkeypatch.setattr(engine, "results", ResultCache(16))
+    monkeypatch.setattr(engine, "time_limit", 0.0)
+    with monkeypatch.context() as m:
+        m.setattr(collectors.TimeLimitCollector, "collect_matches", out_of_time)
+        resp = client.get("/api/search?q=发展")
     assert resp.status_code == 200 and resp.get_json()["incomplete"] is True
+    # an answer cut short is not cached: with time again the full answer is searched for
+    monkeypatch.setattr(engine, "time_limit", 3.0)
+    again = client.get("/api/search?q=发展").get_json()
+    assert again["cached"] is False and again["incomplete"] is False and again["total"] == normal["total"]
 
 
 # --- fuzzing ------------------------------------------------------------------------------
