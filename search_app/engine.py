@@ -37,7 +37,7 @@ from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
-from .taat import Evaluator, OutOfTime
+from .taat import Evaluator, OutOfTime, scores_at
 from .scoring import CachedLengthBM25F, SegmentLengths
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
 
@@ -374,16 +374,8 @@ class Engine:
         context = searcher.context()
         for query in rerank_queries(parsed):
             weight, query.boost = query.boost, 1.0
-            matcher = query.matcher(searcher, context)
-            for docnum in candidates:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    extras[docnum] = extras.get(docnum, 0.0) + weight * matcher.score()
+            for docnum, score in scores_at(query.matcher(searcher, context), candidates).items():
+                extras[docnum] = extras.get(docnum, 0.0) + weight * score
         return extras
 
     def _search(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher, started: float,

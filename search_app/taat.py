@@ -197,20 +197,27 @@ class Evaluator:
                     self._check_time()
             return out
         end = offset + leaf.doc_count_all()
-        for docnum in sorted(d for d in within if offset <= d < end):
-            local = docnum - offset
+        local = sorted(d - offset for d in within if offset <= d < end)
+        found = scores_at(m, local, scored, self._check_time)
+        return {d + offset: score for d, score in found.items()}
+
+
+def scores_at(m, docnums: list[int], scored: bool = True, check=None) -> dict[int, float]:
+    """The matcher's score at each of ``docnums`` (ascending) it matches, skipping from
+    one to the next instead of visiting every match in between."""
+    out: dict[int, float] = {}
+    for n, docnum in enumerate(docnums, 1):
+        if not m.is_active():
+            break
+        if m.id() < docnum:
+            m.skip_to(docnum)
             if not m.is_active():
                 break
-            if m.id() < local:
-                m.skip_to(local)
-                if not m.is_active():
-                    break
-            if m.id() == local:
-                out[docnum] = m.score() if scored else 0.0
-            n += 1
-            if not n % 512:
-                self._check_time()
-        return out
+        if m.id() == docnum:
+            out[docnum] = m.score() if scored else 0.0
+        if check is not None and not n % 512:
+            check()
+    return out
 
 
 def _cost(q: wq.Query) -> int:
