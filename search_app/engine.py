@@ -308,10 +308,9 @@ class Engine:
                 self.give_back(searcher)
 
     def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
-                       limit: int) -> tuple[list[int], set[int] | None]:
-        """Document numbers of the first ``limit`` matches in the requested order and, when
-        ranking by relevance (which visits every match anyway), the set of all matches;
-        else None."""
+                       limit: int) -> tuple[list[int], set[int]]:
+        """Document numbers of the first ``limit`` matches in the requested order, and the
+        set of all matches."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         sort = params.sort
@@ -333,9 +332,8 @@ class Engine:
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
             return [d for _s, d in ranked[:limit]], every
-        field_name = "order_desc" if sort == "newest" else "order_asc"
-        hits = searcher.search(main, filter=flt, limit=limit, sortedby=field_name, reverse=(sort == "newest"))
-        return [h.docnum for h in hits], None
+        every = self._docs(main, flt, searcher)
+        return self.table(searcher).in_order(every, sort, limit), every
 
     def _scored(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> dict[int, float] | None:
         """docnum -> score of every match (term-at-a-time, :mod:`search_app.taat`); None
@@ -384,9 +382,8 @@ class Engine:
         table = self.table(searcher)
         self._timed_out.flag = False
         start = (params.page - 1) * params.per_page
-        ranked, every = self.ranked_docnums(params, parsed, searcher, start + params.per_page)
+        ranked, matched = self.ranked_docnums(params, parsed, searcher, start + params.per_page)
         page_docs = ranked[start:]
-        matched = every if every is not None else self._docs(main, self.filter_query(params), searcher)
         total = len(matched)
         strings = parsed.highlight_strings()
         results = [self._result(json.loads(searcher.stored_fields(n)["doc"]), strings) for n in page_docs]

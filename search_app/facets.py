@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, islice
 from dataclasses import dataclass
 
 from whoosh.searching import Searcher
@@ -28,6 +28,8 @@ class Row:
     page: int
     regions: tuple[str, ...]  # with the prefectures that contain them
     leaders: tuple[str, ...]
+    order_asc: str = ""  # issue order keys (see indexer.schema.issue_order_keys)
+    order_desc: str = ""
 
     @property
     def year(self) -> str:
@@ -47,6 +49,8 @@ def segment_rows(reader, paper_names: dict[str, str]) -> list[Row]:
     n = reader.doc_count_all()
     dates = reader.column_reader("date")
     pages = reader.column_reader("page")
+    asc = reader.column_reader("order_asc")
+    desc = reader.column_reader("order_desc")
     papers: list[str] = [""] * n
     regions: list[list[str]] = [[] for _ in range(n)]
     leaders: list[list[str]] = [[] for _ in range(n)]
@@ -67,7 +71,8 @@ def segment_rows(reader, paper_names: dict[str, str]) -> list[Row]:
         paper_names[slug] = json.loads(reader.stored_fields(docnum)["doc"])["paper_name"]
     return [
         Row(paper=papers[d], paper_name=paper_names.get(papers[d], papers[d]), date=_text(dates[d]),
-            page=int(pages[d] or 0), regions=tuple(regions[d]), leaders=tuple(leaders[d]))
+            page=int(pages[d] or 0), regions=tuple(regions[d]), leaders=tuple(leaders[d]),
+            order_asc=_text(asc[d]), order_desc=_text(desc[d]))
         for d in range(n)
     ]
 
@@ -103,6 +108,7 @@ class FacetTable:
         self.deleted: set[int] = set()
         self._columns: dict[str, list] = {}
         self._live: set[int] | None = None
+        self._orders: dict[str, list[int]] = {}
         cache = segment_cache or {}
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment() if hasattr(leaf, "segment") else None
@@ -151,6 +157,25 @@ class FacetTable:
             column = [empty if r is None else value(r) for r in self.rows]
             self._columns[facet] = column
         return column
+
+    def in_order(self, docnums: set[int], sort: str, limit: int) -> list[int]:
+        """The first ``limit`` of ``docnums`` in issue order, ``newest`` or ``oldest``
+        (date, then page 1 and the first article of a page first; ties by docnum)."""
+        if sort not in ("newest", "oldest"):
+            raise ValueError(f"unknown order {sort!r}")
+        rows, newest = self.rows, sort == "newest"
+
+        def key(n: int) -> str:
+            row = rows[n]
+            assert row is not None
+            return row.order_desc if newest else row.order_asc
+
+        order = self._orders.get(sort)
+        if order is None:  # a stable sort keeps ties in docnum order, reversed or not
+            order = self._orders[sort] = sorted(sorted(self.live_docs()), key=key, reverse=newest)
+        if len(docnums) * 8 < len(order):  # few matches: sort just them
+            return sorted(sorted(docnums), key=key, reverse=newest)[:limit]
+        return list(islice(filter(docnums.__contains__, order), limit))
 
     def newest_first(self, docnums: Iterable[int]) -> list[int]:
         rows = self.rows

@@ -168,3 +168,24 @@ def test_a_cache_size_of_zero_keeps_nothing(sample_index):
         assert data["cached"] is False and data["total"] > 0
     assert len(app.extensions["jinbao_engine"].results) == 0
     app.extensions["jinbao_engine"].close()
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("q, regions", [("", ["晋中市"]), ("生态环境", []), ("", [])])
+def test_issue_order_equals_whoosh_sorting(app, sort, q, regions):
+    """Newest/oldest lists come from a per-generation order of all documents; they must
+    list the same order keys as Whoosh's sorted search (ties may list other articles)."""
+    engine = app.extensions["jinbao_engine"]
+    params = SearchParams(q=q, regions=regions, sort=sort, per_page=100)
+    key = "order_desc" if sort == "newest" else "order_asc"
+    with engine.searcher() as s:
+        rows = engine.table(s).rows
+        main = to_whoosh(parse_query(q), engine.hints())
+        hits = s.search(main, filter=engine.filter_query(params), limit=None, sortedby=key, reverse=sort == "newest")
+        expected = [getattr(rows[h.docnum], key) for h in hits][:100]
+        ranked, matched = engine.ranked_docnums(params, parse_query(q), s, 100)
+        data = engine.search(params, s)
+    assert len(matched) == data["total"] == len(hits)
+    assert expected and [getattr(rows[d], key) for d in ranked] == expected
+    dates = [r["date"] for r in data["results"]]
+    assert dates == sorted(dates, reverse=sort == "newest")
