@@ -254,9 +254,15 @@ class Engine:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> set[int]:
+    def evaluator(self, searcher: Searcher) -> Evaluator:
+        """A term-at-a-time evaluator for one request: it remembers the match sets it
+        computed, and the request's time limit starts now."""
+        return Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+
+    def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
+              evaluator: Evaluator | None = None) -> set[int]:
         """Every matching document number, within the time limit (see :attr:`timed_out`)."""
-        evaluator = Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+        evaluator = evaluator or self.evaluator(searcher)
         try:
             if flt is None:
                 return evaluator.docs(main)
@@ -308,7 +314,7 @@ class Engine:
                 self.give_back(searcher)
 
     def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
-                       limit: int) -> tuple[list[int], set[int]]:
+                       limit: int, evaluator: Evaluator | None = None) -> tuple[list[int], set[int]]:
         """Document numbers of the first ``limit`` matches in the requested order, and the
         set of all matches."""
         main = to_whoosh(parsed, self.hints())
@@ -319,7 +325,7 @@ class Engine:
         if sort == "relevance":
             table = self.table(searcher)
             depth = max(limit + 20, RERANK_DEPTH)
-            found = self._scored(main, flt, searcher)
+            found = self._scored(main, flt, searcher, evaluator)
             if found is not None:
                 every = set(found)
                 # Whoosh's order for the candidates: higher score, then lower docnum
@@ -332,13 +338,14 @@ class Engine:
             ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
                             key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
             return [d for _s, d in ranked[:limit]], every
-        every = self._docs(main, flt, searcher)
+        every = self._docs(main, flt, searcher, evaluator)
         return self.table(searcher).in_order(every, sort, limit), every
 
-    def _scored(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher) -> dict[int, float] | None:
+    def _scored(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
+                evaluator: Evaluator | None = None) -> dict[int, float] | None:
         """docnum -> score of every match (term-at-a-time, :mod:`search_app.taat`); None
         when the time limit ran out."""
-        evaluator = Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+        evaluator = evaluator or self.evaluator(searcher)
         try:
             scores = evaluator.scores(main)
             if flt is not None and scores:
@@ -382,7 +389,8 @@ class Engine:
         table = self.table(searcher)
         self._timed_out.flag = False
         start = (params.page - 1) * params.per_page
-        ranked, matched = self.ranked_docnums(params, parsed, searcher, start + params.per_page)
+        evaluator = self.evaluator(searcher)
+        ranked, matched = self.ranked_docnums(params, parsed, searcher, start + params.per_page, evaluator)
         page_docs = ranked[start:]
         total = len(matched)
         strings = parsed.highlight_strings()
@@ -398,7 +406,7 @@ class Engine:
             "results": results,
         }
         if with_facets:
-            data["facets"] = self._facets(main, matched, params, searcher, table)
+            data["facets"] = self._facets(main, matched, params, searcher, table, evaluator)
             data["histogram"] = month_histogram(table.count(matched, "month"))
             data["suggestions"] = self._suggest(params, parsed, searcher) if total == 0 else []
         data["incomplete"] = self.timed_out  # the time limit cut the search: counts may be low
@@ -462,7 +470,7 @@ class Engine:
         }
 
     def _facets(self, main: wq.Query, matched: set[int], params: SearchParams, searcher: Searcher,
-                table: FacetTable) -> dict[str, list[dict]]:
+                table: FacetTable, evaluator: Evaluator | None = None) -> dict[str, list[dict]]:
         selected = {"region": params.regions, "leader": params.leaders, "paper": params.papers, "year": params.years}
         out: dict[str, list[dict]] = {}
         # a facet with selected values is counted without its own filter (OR within a facet):
@@ -470,10 +478,10 @@ class Engine:
         unfiltered: set[int] = set()
         filter_sets: dict[str, set[int]] = {}
         if any(selected[name] for name in FACET_NAMES):
-            unfiltered = table.live_docs() if isinstance(main, wq.Every) else self._docs(main, None, searcher)
+            unfiltered = table.live_docs() if isinstance(main, wq.Every) else self._docs(main, None, searcher, evaluator)
             chosen = {name for name in FACET_NAMES if selected[name]}
-            filter_sets = {k: set(searcher.docs_for_query(q)) for k, q in self.filter_parts(params).items()
-                           if chosen - {k}}
+            filter_sets = {k: self._docs(wq.Every(), q, searcher, evaluator)
+                           for k, q in self.filter_parts(params).items() if chosen - {k}}
         for name in FACET_NAMES:
             docs = matched
             if selected[name]:

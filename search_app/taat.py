@@ -38,6 +38,7 @@ class Evaluator:
         self.searcher = searcher
         self.leaves: list[tuple[Searcher, int]] = list(searcher.subsearchers or [(searcher, 0)])
         self.deadline = deadline
+        self._known: dict[wq.Query, set[int]] = {}  # match sets computed so far (this request)
 
     def _check_time(self) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
@@ -49,40 +50,47 @@ class Evaluator:
         """docnum -> score of every document ``q`` matches (among ``within`` when given:
         costly parts are then only asked about those documents, as Whoosh's intersection
         would)."""
+        if within is None:
+            out = self._scores(q, None)
+            self._known.setdefault(q, set(out))
+            return out
+        return self._scores(q, within)
+
+    def _scores(self, q: wq.Query, within: set[int] | None) -> dict[int, float]:
         if isinstance(q, wq.Term):
             out = self._term(q)
             return out if within is None else _restrict(out, within)
         if type(q) is wq.Or and not q.minmatch and q.scale is None:
             out = {}
             for sub in q.subqueries:
-                _add_into(out, self.scores(sub, within))
+                _add_into(out, self._scores(sub, within))
         elif type(q) is wq.And:
             if not q.subqueries:
                 return {}
             parts: list[dict[int, float]] = []
             candidates = within
             for sub in sorted(q.subqueries, key=_cost):
-                part = self.scores(sub, candidates)
+                part = self._scores(sub, candidates)
                 parts.append(part)
                 candidates = set(part) if candidates is None else candidates.intersection(part)
                 if not candidates:
                     return {}
             out = {d: sum(p[d] for p in parts) for d in candidates or ()}
         elif type(q) is wq.AndNot:
-            out = self.scores(q.a, within)
+            out = self._scores(q.a, within)
             if out:
-                for d in self.docs(q.b, set(out)):
+                for d in self._lookup(q.b, set(out)):
                     del out[d]
             return out  # Whoosh applies no boost here
         elif type(q) is wq.AndMaybe:
-            out = self.scores(q.a, within)
+            out = self._scores(q.a, within)
             if out:
-                optional = self.scores(q.b, set(out))
+                optional = self._scores(q.b, set(out))
                 for d, score in optional.items():
                     out[d] += score
             return out  # Whoosh applies no boost here
         elif type(q) is wq.ConstantScoreQuery:
-            return dict.fromkeys(self.docs(q.child, within), q.score)  # Whoosh ignores the boost here too
+            return dict.fromkeys(self._lookup(q.child, within), q.score)  # Whoosh ignores the boost here too
         else:
             return self._generic(q, True, within)
         # as in Whoosh: a compound's boost applies when it has more than one part (its
@@ -124,28 +132,41 @@ class Evaluator:
 
     def docs(self, q: wq.Query, within: set[int] | None = None) -> set[int]:
         """Every document ``q`` matches, no scores (among ``within`` when given)."""
+        found = self._lookup(q, within)
+        if within is None:
+            self._known.setdefault(q, set(found))
+        return found
+
+    def _lookup(self, q: wq.Query, within: set[int] | None) -> set[int]:
+        """A match set computed earlier in this request, or computed now (not kept)."""
+        known = self._known.get(q)
+        if known is not None:
+            return set(known) if within is None else known & within
+        return self._docs(q, within)
+
+    def _docs(self, q: wq.Query, within: set[int] | None) -> set[int]:
         if isinstance(q, wq.Term):
             out: set[int] = set()
             for leaf, offset in self.leaves:
                 out |= self._term_ids(leaf, offset, q)
             return out if within is None else out & within
         if type(q) is wq.Or and not q.minmatch:
-            return set().union(*(self.docs(sub, within) for sub in q.subqueries))
+            return set().union(*(self._lookup(sub, within) for sub in q.subqueries))
         if type(q) is wq.And:
             candidates = within
             for sub in sorted(q.subqueries, key=_cost):
-                found = self.docs(sub, candidates)
+                found = self._lookup(sub, candidates)
                 candidates = found if candidates is None else candidates & found
                 if not candidates:
                     return set()
             return candidates or set()
         if type(q) is wq.AndNot:
-            positive = self.docs(q.a, within)
-            return positive - self.docs(q.b, positive) if positive else positive
+            positive = self._lookup(q.a, within)
+            return positive - self._lookup(q.b, positive) if positive else positive
         if type(q) is wq.AndMaybe:
-            return self.docs(q.a, within)
+            return self._lookup(q.a, within)
         if type(q) is wq.ConstantScoreQuery:
-            return self.docs(q.child, within)
+            return self._lookup(q.child, within)
         if type(q) is wq.TermRange:
             out = set()
             for leaf, offset in self.leaves:
