@@ -9,8 +9,10 @@ weights arrays Whoosh decodes anyway) and scored in one comprehension with the s
 scorer, and the boolean nodes combine per-term dicts and sets. Scores equal Whoosh's:
 ``Or``/``And`` add their children's scores, ``AndMaybe`` adds the optional part where it
 matches, ``AndNot`` keeps the positive score, ``ConstantScoreQuery`` sets one, boosts
-multiply where Whoosh applies them (tested against Whoosh's own matchers). Any other query type (exact strings,
-ranges …) runs through its Whoosh matcher, so nothing is ever left unanswered.
+multiply where Whoosh applies them (tested against Whoosh's own matchers). Exact strings
+take their candidates the same way (the segment's rarest bigrams) and check the stored
+text of those only; any other query type runs through its Whoosh matcher, so nothing is
+ever left unanswered.
 
 The posting-block walk reads attributes of ``whoosh.codec.whoosh3.W3LeafMatcher`` (the
 pinned whoosh-reloaded 2.7.5); another matcher class falls back to the generic path.
@@ -25,6 +27,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 from whoosh.searching import Searcher
+
+from .exact import TEXTS, ExactString
 
 
 class OutOfTime(Exception):
@@ -91,6 +95,8 @@ class Evaluator:
             return out  # Whoosh applies no boost here
         elif type(q) is wq.ConstantScoreQuery:
             return dict.fromkeys(self._lookup(q.child, within), q.score)  # Whoosh ignores the boost here too
+        elif isinstance(q, ExactString):
+            return self._exact(q, within, scored=True)
         else:
             return self._generic(q, True, within)
         # as in Whoosh: a compound's boost applies when it has more than one part (its
@@ -167,6 +173,8 @@ class Evaluator:
             return self._lookup(q.a, within)
         if type(q) is wq.ConstantScoreQuery:
             return self._lookup(q.child, within)
+        if isinstance(q, ExactString):
+            return set(self._exact(q, within, scored=False))
         if type(q) is wq.TermRange:
             out = set()
             for leaf, offset in self.leaves:
@@ -192,6 +200,29 @@ class Evaluator:
             m._next_block()
         if deleted:
             out -= {d + offset for d in deleted}
+        return out
+
+    # --- exact strings ----------------------------------------------------------------------
+
+    def _exact(self, q: ExactString, within: set[int] | None, scored: bool) -> dict[int, float]:
+        """As :meth:`ExactString.matcher` does it, segment by segment: the rarest bigrams
+        of *that* segment give the candidates and their score, the stored text decides."""
+        out: dict[int, float] = {}
+        for leaf, offset in self.leaves:
+            one = Evaluator(leaf, self.deadline)
+            one.leaves = [(leaf, offset)]
+            local_within = None if within is None else {d for d in within if offset <= d < offset + leaf.doc_count_all()}
+            candidates_query = q._candidates(leaf.reader())
+            found = one._scores(candidates_query, local_within) if scored else \
+                dict.fromkeys(one._lookup(candidates_query, local_within), 0.0)
+            if q.verify and found:
+                needle, part = q.needle, q.part
+                for n, docnum in enumerate(sorted(found), 1):
+                    if needle not in TEXTS.get(leaf, docnum - offset, part):
+                        del found[docnum]
+                    if not n % 256:
+                        self._check_time()
+            out.update(found)
         return out
 
     # --- anything else: Whoosh's own matcher ------------------------------------------------
@@ -243,14 +274,17 @@ def scores_at(m, docnums: list[int], scored: bool = True, check=None) -> dict[in
 
 def _cost(q: wq.Query) -> int:
     """Order of evaluation inside an ``And``: postings only (0) before Whoosh matchers
-    (1) before parts that read stored text (2), so the costly ones see few candidates."""
+    (1) before exact strings that read stored text (2), so the costly ones see few
+    candidates."""
     if isinstance(q, wq.Term | wq.TermRange):
         return 0
     if type(q) in (wq.Or, wq.And, wq.AndNot, wq.AndMaybe, wq.ConstantScoreQuery):
         children = q.subqueries if isinstance(q, wq.CompoundQuery) else \
             [q.child] if isinstance(q, wq.ConstantScoreQuery) else [q.a, q.b]
         return max((_cost(c) for c in children), default=0)
-    return 2 if getattr(q, "verify", True) else 1
+    if isinstance(q, ExactString):
+        return 2 if q.verify else 0
+    return 1
 
 
 def _restrict(scores: dict[int, float], within: set[int]) -> dict[int, float]:
