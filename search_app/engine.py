@@ -256,8 +256,16 @@ class Engine:
 
     def evaluator(self, searcher: Searcher) -> Evaluator:
         """A term-at-a-time evaluator for one request: it remembers the match sets it
-        computed, and the request's time limit starts now."""
-        return Evaluator(searcher, deadline=time.perf_counter() + self.time_limit)
+        computed, answers date ranges from the facet table, and the request's time limit
+        starts now."""
+        table = self.table(searcher)
+
+        def ranges(q: wq.TermRange) -> set[int] | None:
+            if q.fieldname != "date":
+                return None
+            return table.dated_between(q.start, q.end, q.startexcl, q.endexcl)
+
+        return Evaluator(searcher, deadline=time.perf_counter() + self.time_limit, ranges=ranges)
 
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
               evaluator: Evaluator | None = None) -> set[int]:

@@ -21,7 +21,7 @@ pinned whoosh-reloaded 2.7.5); another matcher class falls back to the generic p
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -38,10 +38,14 @@ class OutOfTime(Exception):
 class Evaluator:
     """Scores and document sets of queries over one searcher (all its segments)."""
 
-    def __init__(self, searcher: Searcher, deadline: float | None = None) -> None:
+    def __init__(self, searcher: Searcher, deadline: float | None = None,
+                 ranges: Callable[[wq.TermRange], set[int] | None] | None = None) -> None:
+        """``ranges`` may answer a range query from elsewhere (the engine answers date
+        ranges from its per-generation table); None from it means "ask the index"."""
         self.searcher = searcher
         self.leaves: list[tuple[Searcher, int]] = list(searcher.subsearchers or [(searcher, 0)])
         self.deadline = deadline
+        self.ranges = ranges
         self._known: dict[wq.Query, set[int]] = {}  # match sets computed so far (this request)
 
     def _check_time(self) -> None:
@@ -176,6 +180,9 @@ class Evaluator:
         if isinstance(q, ExactString):
             return set(self._exact(q, within, scored=False))
         if type(q) is wq.TermRange:
+            answered = self.ranges(q) if self.ranges is not None else None
+            if answered is not None:
+                return answered if within is None else answered & within
             out = set()
             for leaf, offset in self.leaves:
                 for text in q._btexts(leaf.reader()):

@@ -9,6 +9,7 @@ its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -69,8 +70,14 @@ def assert_evaluator_agrees(engine) -> int:
             for d, score in expected.items():
                 assert got[d] == pytest.approx(score, rel=1e-12), (text, d)
             nonempty += bool(expected)
-        flt = engine.filter_query(SearchParams(regions=["晋中市"], years=["2026"]))
-        assert evaluator.docs(flt) == set(s.docs_for_query(flt))
+        for params in (SearchParams(regions=["晋中市"], years=["2026"]), SearchParams(years=["2021", "2025"]),
+                       SearchParams(date_from=dt.date(2025, 6, 9), date_to=dt.date(2026, 6, 2)),
+                       SearchParams(date_from=dt.date(2026, 6, 3)), SearchParams(date_to=dt.date(2025, 6, 9))):
+            flt = engine.filter_query(params)
+            expected = set(s.docs_for_query(flt))
+            assert expected, params
+            # from the postings, and with date ranges answered by the facet table
+            assert evaluator.docs(flt) == engine.evaluator(s).docs(flt) == expected, params
     return nonempty
 
 
