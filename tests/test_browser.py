@@ -25,6 +25,8 @@ if not (CHROMIUM and CHROMEDRIVER):
                 allow_module_level=True)
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts"
 DESKTOP, PHONE = (1280, 900), (375, 812)
@@ -68,6 +70,15 @@ def shot(browser, name: str, size: tuple[int, int]) -> Path:
     return path
 
 
+def navigate(browser, action) -> None:
+    """Run an action that loads a new page and wait until the old page is gone: a submit
+    or a click returns before the navigation, and looking up an element then can find it
+    on the old page (a stale element, or the old page's numbers)."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(old))
+
+
 def no_horizontal_scroll(browser) -> bool:
     return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -77,7 +88,7 @@ def test_search_facet_article_official_export(browser, server):
     browser.get(server + "/")
     box = browser.find_element(By.ID, "q")
     box.send_keys("生态环境")
-    box.submit()
+    navigate(browser, box.submit)
     assert "共" in browser.find_element(By.CSS_SELECTOR, ".summary").text
     total_before = int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text)
     assert total_before > 1
@@ -85,7 +96,7 @@ def test_search_facet_article_official_export(browser, server):
 
     # click a county facet: results narrow, a chip appears, the URL carries the state
     link = browser.find_element(By.XPATH, "//section[@aria-labelledby='facet-region']//a[starts-with(normalize-space(.), '榆次区')]")
-    link.click()
+    navigate(browser, link.click)
     assert "region=" in browser.current_url and "榆次区" in unquote(browser.current_url)
     total_after = int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text)
     assert 0 < total_after < total_before
@@ -94,10 +105,10 @@ def test_search_facet_article_official_export(browser, server):
     shot(browser, "facet", DESKTOP)
 
     # the back button returns to the unfiltered search; forward again, then remove the chip
-    browser.back()
+    navigate(browser, browser.back)
     assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == total_before
-    browser.forward()
-    browser.find_element(By.CSS_SELECTOR, ".chips .chip").click()
+    navigate(browser, browser.forward)
+    navigate(browser, browser.find_element(By.CSS_SELECTOR, ".chips .chip").click)
     assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == total_before
     assert not browser.find_elements(By.CSS_SELECTOR, ".chips .chip")
 
@@ -109,17 +120,17 @@ def test_search_facet_article_official_export(browser, server):
     assert body.count("/article/") == total_before
 
     # open the first article; the query is highlighted there
-    browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click()
+    navigate(browser, browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click)
     assert "/article/" in browser.current_url
     assert browser.find_elements(By.CSS_SELECTOR, "article mark")
     shot(browser, "article", DESKTOP)
 
     # follow an official's link to a filtered search, then to the official's page
     browser.get(server + "/?q=刘星")
-    browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click()
+    navigate(browser, browser.find_element(By.CSS_SELECTOR, ".hit h3 a").click)
     official = browser.find_element(By.CSS_SELECTOR, ".entities a[href^='/?leader=']")
     name = official.text
-    official.click()
+    navigate(browser, official.click)
     assert "leader=" in browser.current_url
     assert name in browser.find_element(By.CSS_SELECTOR, ".chips").text
     browser.get(server + "/official/" + name)
