@@ -35,7 +35,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-TOKEN_RE = re.compile(r'(-?)(?:(标题|title)[:：])?(?:"([^"]*)"?|“([^”]*)”?|(\S+))', re.IGNORECASE)
 FACET_SIZE = 50
 
 SCHEMA = """
@@ -189,29 +188,21 @@ class Reference:
     def parse(self, q: str) -> tuple[str | None, list, list[str]]:
         """The query as one SELECT of rowids (None: no positive terms), its parameters and
         the words to rank by."""
+        from search_app.query import parse_query  # the product's grammar: AND, OR, -, "…", 标题:
+
+        parsed = parse_query(q)
         groups: list[list[tuple[str, list]]] = []
-        excluded: list[tuple[str, list]] = []
+        excluded = []
         rank_words: list[str] = []
-        pending_or = False
-        for m in TOKEN_RE.finditer(self._normalize(q.strip())):
-            neg, field, quoted1, quoted2, bare = m.groups()
-            quoted = quoted1 if quoted1 is not None else quoted2
-            if quoted is None and bare == "or" and not neg and not field:
-                pending_or = bool(groups)
-                continue
-            text = (quoted if quoted is not None else bare or "").strip()
-            if not text or not any(c.isalnum() for c in text):
-                continue
-            sql, params, words = self._chunk(text, quoted is not None, bool(field))
-            if neg:
-                excluded.append((sql, params))
-            elif pending_or and groups:
+        for group in parsed.groups:
+            groups.append([])
+            for term in group:
+                sql, params, words = self._chunk(term.text, term.exact, term.title_only)
                 groups[-1].append((sql, params))
                 rank_words += words
-            else:
-                groups.append([(sql, params)])
-                rank_words += words
-            pending_or = False
+        for term in parsed.excluded:
+            sql, params, _words = self._chunk(term.text, term.exact, term.title_only)
+            excluded.append((sql, params))
         if not groups:
             return None, [], []
         parts, params = [], []
