@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -42,7 +43,6 @@ class Evaluator:
                  ranges: Callable[[wq.TermRange], set[int] | None] | None = None) -> None:
         """``ranges`` may answer a range query from elsewhere (the engine answers date
         ranges from its per-generation table); None from it means "ask the index"."""
-        self.searcher = searcher
         self.leaves: list[tuple[Searcher, int]] = list(searcher.subsearchers or [(searcher, 0)])
         self.deadline = deadline
         self.ranges = ranges
@@ -112,12 +112,10 @@ class Evaluator:
     def _term(self, q: wq.Term) -> dict[int, float]:
         out: dict[int, float] = {}
         for leaf, offset in self.leaves:
-            m = _postings(leaf, q)
-            if m is None:
+            found = _postings(leaf, q)
+            if found is None:
                 continue
-            deleted: set[int] | frozenset = frozenset()
-            if isinstance(m, FilterMatcher) and m._exclude:
-                deleted, m = m._ids, m.child
+            m, deleted = found
             scorer = getattr(m, "scorer", None)
             score_fn, length_of = getattr(scorer, "_score", None), getattr(scorer, "dfl", None)
             if type(m) is not W3LeafMatcher or score_fn is None or length_of is None:
@@ -191,12 +189,10 @@ class Evaluator:
         return set(self._generic(q, False, within))
 
     def _term_ids(self, leaf: Searcher, offset: int, q: wq.Term) -> set[int]:
-        m = _postings(leaf, q)
-        if m is None:
+        found = _postings(leaf, q)
+        if found is None:
             return set()
-        deleted: set[int] | frozenset = frozenset()
-        if isinstance(m, FilterMatcher) and m._exclude:
-            deleted, m = m._ids, m.child
+        m, deleted = found
         if type(m) is not W3LeafMatcher:
             return set(self._leaf_generic(leaf, offset, q, False, None))
         out: set[int] = set()
@@ -298,8 +294,10 @@ def _restrict(scores: dict[int, float], within: set[int]) -> dict[int, float]:
     return {d: scores[d] for d in within.intersection(scores)}
 
 
-def _postings(leaf: Searcher, q: wq.Term):
-    """The term's matcher with Whoosh's scorer (as ``Term.matcher`` builds it, unboosted)."""
+def _postings(leaf: Searcher, q: wq.Term) -> tuple[Any, set[int] | frozenset] | None:
+    """The term's matcher with Whoosh's scorer (as ``Term.matcher`` builds it, unboosted)
+    and the segment's deleted documents it would skip (its deletion filter is taken off:
+    the block walk drops those documents itself); None when the term is not there."""
     if q.fieldname not in leaf.schema:
         return None
     try:
@@ -308,7 +306,10 @@ def _postings(leaf: Searcher, q: wq.Term):
         return None
     if (q.fieldname, text) not in leaf.reader():
         return None
-    return leaf.postings(q.fieldname, text, weighting=leaf.weighting)
+    m = leaf.postings(q.fieldname, text, weighting=leaf.weighting)
+    if isinstance(m, FilterMatcher) and m._exclude:
+        return m.child, m._ids
+    return m, frozenset()
 
 
 def _block(m: W3LeafMatcher, weights: bool = True) -> tuple[Iterable[int], Iterable[float]]:
@@ -329,7 +330,7 @@ def _block(m: W3LeafMatcher, weights: bool = True) -> tuple[Iterable[int], Itera
 
 
 def _add_into(total: dict[int, float], part: dict[int, float]) -> None:
-    """total += part, key by key (the larger dict is walked only when it is ``part``)."""
+    """total += part, key by key."""
     if not total:
         total.update(part)
         return
