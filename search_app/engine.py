@@ -91,11 +91,6 @@ class SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
 
 
-def _params_key(p: SearchParams) -> tuple:
-    return (p.q, tuple(p.regions), tuple(p.leaders), tuple(p.papers), tuple(p.years), p.date_from, p.date_to,
-            p.sort, p.page, p.per_page)
-
-
 def _close_all(searchers: list[Searcher]) -> None:
     while searchers:
         searchers.pop().close()
@@ -270,18 +265,13 @@ class Engine:
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
               evaluator: Evaluator | None = None) -> set[int]:
         """Every matching document number, within the time limit (see :attr:`timed_out`)."""
-        evaluator = evaluator or self.evaluator(searcher)
+        # without words the filters alone are the query (every posting skips deleted documents)
+        query = main if flt is None else flt if isinstance(main, wq.Every) else wq.And([main, flt])
         try:
-            if flt is None:
-                return evaluator.docs(main)
-            if isinstance(main, wq.Every):  # without words the filters alone are the query
-                return evaluator.docs(flt)
-            found = evaluator.docs(main)
-            return found & evaluator.docs(flt) if found else found
+            return (evaluator or self.evaluator(searcher)).docs(query)
         except OutOfTime:
             self._timed_out.flag = True
         # out of time: what Whoosh's collector finds in a short grace period
-        query = main if flt is None else flt if isinstance(main, wq.Every) else wq.And([main, flt])
         collector = collectors.TimeLimitCollector(collectors.UnsortedCollector(), self.time_limit / 3,
                                                   use_alarm=False)
         try:
@@ -306,7 +296,7 @@ class Engine:
         searcher = searcher or self.borrow()
         try:
             parsed = parse_query(params.q)
-            key = (str(self.active), searcher.reader().generation(), self._meta_key, _params_key(params), facets)
+            key = (str(self.active), searcher.reader().generation(), self._meta_key, repr(params), facets)  # every field
             data = self.results.get(key)
             if data is None:
                 data = self._search(params, parsed, searcher, started, facets)
@@ -604,7 +594,7 @@ class Engine:
             officials.pop(value, None)
         else:
             regions.pop(value, None)
-        newest = table.newest_first(docs)[:latest]
+        newest = table.in_order(docs, "newest", latest)
         return {
             "total": len(docs),
             "timeline": month_histogram(table.count(docs, "month")),

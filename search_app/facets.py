@@ -193,11 +193,6 @@ class FacetTable:
             return sorted(sorted(docnums), key=key, reverse=newest)[:limit]
         return list(islice(filter(docnums.__contains__, order), limit))
 
-    def newest_first(self, docnums: Iterable[int]) -> list[int]:
-        rows = self.rows
-        live = [n for n in docnums if n < len(rows) and rows[n] is not None and n not in self.deleted]
-        return sorted(live, key=lambda n: (rows[n].date, -rows[n].page), reverse=True)  # type: ignore[union-attr]
-
 
 def month_histogram(counts: Counter[str]) -> list[dict]:
     """Every month from the first to the last with matches (zeros included), for the chart."""
