@@ -70,8 +70,8 @@ def eval_group() -> None:
 
 
 def _gold_eval_command(name: str, help_text: str):
-    """An `eval` subcommand over GOLD and PAGES_DIR; the decorated function turns the
-    parsed pages into (table, results-with-errors)."""
+    """An `eval` subcommand over GOLD and PAGES_DIR (plus any ``--also GOLD PAGES_DIR`` sets);
+    the decorated function turns the labelled sets of parsed pages into (table, results-with-errors)."""
 
     def decorate(report):
         @eval_group.command(name, help=help_text)
@@ -79,16 +79,28 @@ def _gold_eval_command(name: str, help_text: str):
         @click.argument("pages_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
         @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                       help="CSV with file,paper_slug,paper_name,home_region,issue_date,page "
-                           "(default: PAGES_DIR/manifest.csv).")
+                           "(default: manifest.csv in PAGES_DIR or beside it).")
+        @click.option("--also", "also", multiple=True, nargs=2,
+                      type=(click.Path(exists=True, dir_okay=False, path_type=Path),
+                            click.Path(exists=True, file_okay=False, path_type=Path)),
+                      help="Another GOLD PAGES_DIR set (its manifest.csv in or beside PAGES_DIR); "
+                           "each set gets a total row and the last row covers all sets. Repeatable.")
+        @click.option("--tolerance", type=click.IntRange(0, 1000), default=40, show_default=True,
+                      help="Characters (whitespace ignored) a body may start or end away from the gold "
+                           "anchors and still count as found; 0 = the anchors exactly.")
         @click.option("--errors/--no-errors", default=False, help="Also list every error.")
-        def command(gold: Path, pages_dir: Path, manifest: Path | None, errors: bool) -> None:
+        def command(gold: Path, pages_dir: Path, manifest: Path | None, also: tuple, tolerance: int,
+                    errors: bool) -> None:
             from .build import configure_segmenter
             from .evaluate import evaluate_articles
             from .gazetteer import Gazetteer
 
             gazetteer = Gazetteer.load()
             configure_segmenter(gazetteer)
-            table, results = report(evaluate_articles(gold, pages_dir, gazetteer, manifest))
+            sets = [(gold, pages_dir, manifest), *((g, p, None) for g, p in also)]
+            labelled = [(g.parent.name if g.stem == "gold" else g.stem,
+                         evaluate_articles(g, p, gazetteer, m, tolerance)) for g, p, m in sets]
+            table, results = report(labelled)
             click.echo(table)
             if errors:
                 for r in results:
@@ -101,18 +113,18 @@ def _gold_eval_command(name: str, help_text: str):
 
 
 @_gold_eval_command("articles", "Article boundaries, titles, datelines and kinds of the pages in PAGES_DIR against GOLD.")
-def _eval_articles(pages):
+def _eval_articles(sets):
     from .evaluate import article_table
 
-    return article_table(pages), pages
+    return article_table(sets), [r for _label, results in sets for r in results]
 
 
-@_gold_eval_command("entities", "Regions and officials per article (matched by body anchors) against GOLD.")
-def _eval_entities(pages):
+@_gold_eval_command("entities", "Regions (per matched article) and officials (per page) against GOLD.")
+def _eval_entities(sets):
     from .evaluate import entity_table, evaluate_entities
 
-    results = evaluate_entities(pages)
-    return entity_table(results), results
+    labelled = [(label, evaluate_entities(results)) for label, results in sets]
+    return entity_table(labelled), [r for _label, results in labelled for r in results]
 
 
 @eval_group.command("search")

@@ -50,11 +50,17 @@ class PageMeta:
 
 @dataclass
 class Counts:
-    """Running totals for one page or for all pages."""
+    """Running totals for one page or for all pages.
+
+    Title, dateline and kind accuracies are over *matched* articles (what the issue's
+    measurements define): a wrong boundary is counted once, in F1. ``titled`` counts the
+    matched articles where the gold or the parser has a headline, so an invented title on an
+    untitled item is an error too."""
 
     gold: int = 0
     predicted: int = 0
     matched: int = 0
+    titled: int = 0
     title_ok: int = 0
     dateline_ok: int = 0
     kind_ok: int = 0
@@ -77,7 +83,8 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def rate(self, name: str) -> float:
-        return getattr(self, name) / self.gold if self.gold else 1.0
+        denominator = self.titled if name == "title_ok" else self.matched
+        return getattr(self, name) / denominator if denominator else 1.0
 
 
 @dataclass
@@ -87,6 +94,7 @@ class PageResult:
     errors: list[str] = field(default_factory=list)
     pairs: list[tuple[dict, Article]] = field(default_factory=list)  # matched (gold, predicted)
     gold_articles: list[dict] = field(default_factory=list)
+    predicted: list[Article] = field(default_factory=list)
 
 
 def load_gold(path: Path) -> dict[str, dict]:
@@ -141,11 +149,83 @@ def parse_gold_page(meta: PageMeta, enricher: Enricher) -> list[Article]:
     )
 
 
-def match_articles(gold_articles: list[dict], predicted: list[Article]) -> list[tuple[int, int]]:
-    """One-to-one (gold index, predicted index) pairs whose bodies match the anchors."""
+TOLERANCE = 40
+"""Characters (whitespace ignored) a predicted body may start or end away from the gold anchors."""
+
+
+def anchor_spans(page_text: str, gold_articles: list[dict]) -> list[tuple[int, int] | None]:
+    """Where each gold body starts and ends in the whitespace-free page (anchors in page order)."""
+    flat = nows(page_text)
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for g in gold_articles:
+        s, e = nows(g["body_start"]), nows(g["body_end"])
+        i = flat.find(s, cursor)
+        if i < 0:
+            i = flat.find(s)
+        j = flat.find(e, i) if i >= 0 else -1
+        if i < 0 or j < 0:
+            spans.append(None)
+            continue
+        spans.append((i, j + len(e)))
+        cursor = i + 1
+    return spans
+
+
+def body_span(flat_page: str, body: str, cursor: int = 0, probe: int = 12) -> tuple[int, int] | None:
+    """Where a predicted body starts and ends in the whitespace-free page: its first and last
+    ``probe`` characters located in the page (the first after ``cursor`` when repeated)."""
+    b = nows(body)
+    if not b:
+        return None
+    head, tail = b[:probe], b[-probe:]
+    i = flat_page.find(head, cursor)
+    if i < 0:
+        i = flat_page.find(head)
+    if i < 0:
+        return None
+    j = flat_page.find(tail, i + len(head) - min(len(head), len(b)))
+    if j < 0:
+        j = flat_page.rfind(tail)
+    if j < 0:
+        return None
+    return i, j + len(tail)
+
+
+def match_articles(gold_articles: list[dict], predicted: list[Article], page_text: str | None = None,
+                   tolerance: int = TOLERANCE) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs: the predicted body starts and ends within
+    ``tolerance`` characters of the gold anchors, whitespace ignored (``tolerance=0`` or no page
+    text: the body must start with ``body_start`` and end with ``body_end`` exactly)."""
     bodies = [nows(a.body) for a in predicted]
     used: set[int] = set()
     pairs = []
+    if page_text is not None and tolerance > 0:
+        flat = nows(page_text)
+        gold_spans = anchor_spans(page_text, gold_articles)
+        pred_spans = []
+        cursor = 0
+        for a in predicted:
+            span = body_span(flat, a.body, cursor)
+            pred_spans.append(span)
+            if span:
+                cursor = span[0] + 1
+        candidates = []
+        for gi, gs in enumerate(gold_spans):
+            for pi, ps in enumerate(pred_spans):
+                exact = bodies[pi].startswith(nows(gold_articles[gi]["body_start"])) and bodies[pi].endswith(
+                    nows(gold_articles[gi]["body_end"]))
+                if exact:
+                    candidates.append((0, gi, pi))
+                elif gs and ps and abs(gs[0] - ps[0]) <= tolerance and abs(gs[1] - ps[1]) <= tolerance:
+                    candidates.append((abs(gs[0] - ps[0]) + abs(gs[1] - ps[1]), gi, pi))
+        taken_gold: set[int] = set()
+        for _cost, gi, pi in sorted(candidates):
+            if gi not in taken_gold and pi not in used:
+                taken_gold.add(gi)
+                used.add(pi)
+                pairs.append((gi, pi))
+        return sorted(pairs)
     for gi, g in enumerate(gold_articles):
         start, end = nows(g["body_start"]), nows(g["body_end"])
         for pi, body in enumerate(bodies):
@@ -156,20 +236,23 @@ def match_articles(gold_articles: list[dict], predicted: list[Article]) -> list[
     return pairs
 
 
-def evaluate_page(name: str, gold_page: dict, predicted: list[Article]) -> PageResult:
+def evaluate_page(name: str, gold_page: dict, predicted: list[Article], page_text: str | None = None,
+                  tolerance: int = TOLERANCE) -> PageResult:
     gold_articles = gold_page["articles"]
     counts = Counts(gold=len(gold_articles), predicted=len(predicted))
-    result = PageResult(name, counts, gold_articles=gold_articles)
-    pairs = match_articles(gold_articles, predicted)
+    result = PageResult(name, counts, gold_articles=gold_articles, predicted=predicted)
+    pairs = match_articles(gold_articles, predicted, page_text, tolerance)
     counts.matched = len(pairs)
     matched_gold = {gi for gi, _ in pairs}
     for gi, pi in pairs:
         g, p = gold_articles[gi], predicted[pi]
         result.pairs.append((g, p))
-        if nows(g.get("title")) == nows(p.title):
-            counts.title_ok += 1
-        else:
-            result.errors.append(f"title: gold {g.get('title')!r} got {p.title!r}")
+        if g.get("title") or p.title:
+            counts.titled += 1
+            if nows(g.get("title")) == nows(p.title):
+                counts.title_ok += 1
+            else:
+                result.errors.append(f"title: gold {g.get('title')!r} got {p.title!r}")
         if g.get("dateline") == p.dateline:
             counts.dateline_ok += 1
         else:
@@ -189,26 +272,61 @@ def evaluate_page(name: str, gold_page: dict, predicted: list[Article]) -> PageR
     return result
 
 
+@dataclass
+class GoldSet:
+    """One gold file with its pages folder (and manifest), e.g. the seeds or the development pages."""
+
+    gold: Path
+    pages_dir: Path
+    manifest: Path | None = None
+    label: str = ""
+
+    def manifest_path(self) -> Path | None:
+        """The manifest given, else ``manifest.csv`` in the pages folder or beside it."""
+        if self.manifest is not None:
+            return self.manifest
+        for candidate in (self.pages_dir / "manifest.csv", self.pages_dir.parent / "manifest.csv"):
+            if candidate.exists():
+                return candidate
+        return None
+
+
 def evaluate_articles(gold_path: Path, pages_dir: Path, gazetteer: Gazetteer,
-                      manifest: Path | None = None) -> list[PageResult]:
+                      manifest: Path | None = None, tolerance: int = TOLERANCE) -> list[PageResult]:
     gold = load_gold(gold_path)
+    manifest = GoldSet(gold_path, pages_dir, manifest).manifest_path()
     metas = load_page_meta(pages_dir, sorted(gold), gold, gazetteer, manifest)
     enricher = Enricher(gazetteer)
-    return [evaluate_page(name, gold[name], parse_gold_page(metas[name], enricher)) for name in sorted(gold)]
+    results = []
+    for name in sorted(gold):
+        text = read_page(metas[name].path).text
+        results.append(evaluate_page(name, gold[name], parse_gold_page(metas[name], enricher), text, tolerance))
+    return results
 
 
-def markdown_table(header: list[str], results: list, total, row) -> str:
-    """Per-page rows and an overall row: ``row(name, counts)`` gives a row's cells."""
+def markdown_table(header: list[str], sets: list[tuple[str, list]], total_of, row) -> str:
+    """Per-page rows of each labelled set of results, a total row per set when there are
+    several, and an overall row: ``row(name, counts)`` gives a row's cells, ``total_of(results)``
+    sums a set."""
     lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
-    lines += [row(r.name, r.counts) for r in results]
-    lines.append(row("**all**", total))
+    everything: list = []
+    for label, results in sets:
+        lines += [row(r.name, r.counts) for r in results]
+        if len(sets) > 1:
+            lines.append(row(f"**{label}**", total_of(results)))
+        everything += results
+    lines.append(row("**all**", total_of(everything)))
     return "\n".join(lines)
 
 
-def article_table(results: list[PageResult]) -> str:
-    """The per-page and overall table of article quality (Markdown)."""
+def article_table(results: list[PageResult] | list[tuple[str, list[PageResult]]]) -> str:
+    """The per-page and overall table of article quality (Markdown), for one set or several."""
     header = ["page", "gold", "found", "matched", "P", "R", "F1", "title", "dateline", "kind"]
-    return markdown_table(header, results, overall(results), _row)
+    return markdown_table(header, _as_sets(results), overall, _row)
+
+
+def _as_sets(results: list) -> list[tuple[str, list]]:
+    return results if results and isinstance(results[0], tuple) else [("all", results)]
 
 
 def _row(name: str, c: Counts) -> str:
@@ -228,13 +346,18 @@ def overall(results: list[PageResult]) -> Counts:
 
 @dataclass
 class EntityCounts:
+    """Regions over matched articles; officials pooled per page (every official of the page's
+    predicted articles against every official of its gold articles, so extraction is measured
+    apart from boundaries) and, for titles as printed, over matched articles."""
+
     region_tp: int = 0
     region_fp: int = 0
     region_fn: int = 0
     official_tp: int = 0
     official_fp: int = 0
     official_fn: int = 0
-    title_ok: int = 0  # officials found whose title as printed equals the gold
+    title_checked: int = 0  # officials of matched articles found by the parser
+    title_ok: int = 0  # … whose title as printed equals the gold
 
     def add(self, other: EntityCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -256,7 +379,7 @@ class EntityCounts:
 
     @property
     def title_rate(self) -> float:
-        return self.title_ok / self.official_tp if self.official_tp else 1.0
+        return self.title_ok / self.title_checked if self.title_checked else 1.0
 
 
 @dataclass
@@ -267,13 +390,11 @@ class EntityResult:
 
 
 def evaluate_entities(pages: list[PageResult]) -> list[EntityResult]:
-    """Regions and officials per article; an article the parser missed counts all its
-    gold regions and officials as missed."""
+    """Regions per matched article, officials per page, titles per matched article."""
     results = []
     for page in pages:
         c = EntityCounts()
         res = EntityResult(page.name, c)
-        matched_starts = {nows(g["body_start"]) for g, _p in page.pairs}
         for gold, got in page.pairs:
             where = nows(gold["body_start"])[:10]
             g_regions, p_regions = set(gold.get("regions") or []), set(got.regions)
@@ -282,29 +403,28 @@ def evaluate_entities(pages: list[PageResult]) -> list[EntityResult]:
             c.region_fn += len(g_regions - p_regions)
             res.errors += [f"region extra {r} ({where})" for r in sorted(p_regions - g_regions)]
             res.errors += [f"region missed {r} ({where})" for r in sorted(g_regions - p_regions)]
-            g_off, p_off = set(gold.get("leaders") or []), set(got.leaders)
-            c.official_tp += len(g_off & p_off)
-            c.official_fp += len(p_off - g_off)
-            c.official_fn += len(g_off - p_off)
-            res.errors += [f"official extra {n} ({where})" for n in sorted(p_off - g_off)]
-            res.errors += [f"official missed {n} ({where})" for n in sorted(g_off - p_off)]
             gold_titles = gold.get("leader_titles") or {}
-            for name in g_off & p_off:
+            for name in sorted(set(gold.get("leaders") or []) & set(got.leaders)):
+                c.title_checked += 1
                 if nows(gold_titles.get(name)) == nows(got.leader_titles.get(name)):
                     c.title_ok += 1
                 else:
                     res.errors.append(f"title of {name}: gold {gold_titles.get(name)} got {got.leader_titles.get(name)}")
-        for gold in page.gold_articles:
-            if nows(gold["body_start"]) not in matched_starts:
-                c.region_fn += len(gold.get("regions") or [])
-                c.official_fn += len(gold.get("leaders") or [])
+        g_off = {n for g in page.gold_articles for n in g.get("leaders") or []}
+        p_off = {n for a in page.predicted for n in a.leaders}
+        c.official_tp += len(g_off & p_off)
+        c.official_fp += len(p_off - g_off)
+        c.official_fn += len(g_off - p_off)
+        res.errors += [f"official extra {n}" for n in sorted(p_off - g_off)]
+        res.errors += [f"official missed {n}" for n in sorted(g_off - p_off)]
         results.append(res)
     return results
 
 
-def entity_table(results: list[EntityResult]) -> str:
+def entity_table(results: list[EntityResult] | list[tuple[str, list[EntityResult]]]) -> str:
+    """Regions (matched articles), officials (per page) and titles as printed, per page and overall."""
     header = ["page", "regions P", "R", "F1", "officials P", "R", "F1", "titles as printed"]
-    return markdown_table(header, results, entity_overall(results), _entity_row)
+    return markdown_table(header, _as_sets(results), entity_overall, _entity_row)
 
 
 def _entity_row(name: str, c: EntityCounts) -> str:
