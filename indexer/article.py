@@ -40,6 +40,10 @@ class Article:
     regions: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     leader_titles: dict[str, str] = field(default_factory=dict)
+    reporters: list[str] = field(default_factory=list)  # 本报讯（记者 张三 李四）, （通讯员 王五）
+    captions: list[str] = field(default_factory=list)  # photo captions printed with the article (not body)
+    original_title: str | None = None  # a repost's 原标题 / 原题为
+    page_elements: list[dict] = field(default_factory=list)  # the page's furniture (first article of a page)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .furniture import PageElement, find_furniture
+from .normalize import plain
 
 TERMINAL_PUNCT = "。！？!?…；;：:"
 CLOSING_QUOTES = "”’」』）)】"
@@ -63,10 +66,18 @@ class Paragraph:
     list_item: bool = False
     indented: bool = False
     display: str = ""
+    column: bool = False  # the page is OCR of narrow columns (not one paragraph per line)
+    norm: str = field(default="", compare=False)  # what the rules read: glosses removed, simplified
+    after_furniture: bool = field(default=False, compare=False)  # page furniture stood right before it
 
     def __post_init__(self) -> None:
         if not self.display:
             self.display = self.text
+        self.norm = plain(self.text)
+
+    @property
+    def norm_display(self) -> str:
+        return plain(self.display)
 
 
 def char_width(ch: str) -> float:
@@ -171,11 +182,83 @@ def should_join(
     return False
 
 
-def split_paragraphs(text: str) -> list[Paragraph]:
-    """Split a page into paragraphs, joining wrapped lines without adding or losing characters
-    (other than OCR spaces next to Han characters)."""
+COLUMN_MIN_LINES = 6
+
+
+def is_column_text(lines: list[str]) -> bool:
+    """Whether a page is OCR of narrow columns (a hard break every ~15 characters) rather than
+    one paragraph per line, from its own line-length statistics: most lines are within a
+    couple of characters of the width of a full line, that width is narrow and almost no
+    line is wider than a column."""
+    widths = sorted(text_width(line) for line in lines if line.strip())
+    if len(widths) < COLUMN_MIN_LINES:
+        return False
+    full = widths[int(0.8 * (len(widths) - 1))]  # the width of a full column line
+    near = sum(1 for w in widths if abs(w - full) <= 2.5) / len(widths)
+    wide = sum(1 for w in widths if w > MAX_COLUMN_WIDTH) / len(widths)
+    return full <= 40 and near >= 0.45 and wide <= 0.1
+
+
+_CLAUSE_MARKS = re.compile(r"[，,、；;：:]")
+_SENTENCE_MARKS = re.compile(r"[，,。；;！？!?]")
+
+
+def _outside_quotes(s: str) -> str:
+    return re.sub(r"“[^“”]*”|\"[^\"]*\"|《[^《》]*》|「[^「」]*」", "", s)
+
+
+def continues_across_break(prev: str, nxt: str, blanks: int) -> bool:
+    """On a one-paragraph-per-line page, does ``nxt`` continue the sentence ``prev`` broke off?
+
+    A column or page break inside a sentence (``…强化资金保`` / blank line / ``障，依法…``)
+    leaves a prose line without final punctuation; a headline has none either, but it is short
+    and has at most one clause mark. So: ``prev`` does not end a sentence and is prose (two or
+    more clause marks outside quotes, or wider than a column), and ``nxt`` reads as prose too
+    (it has sentence punctuation or ends a sentence), across at most two blank lines."""
+    if blanks > 2 or ends_sentence(prev) or is_standalone_line(nxt) or STANDALONE_RE.match(nxt):
+        return False
+    if is_standalone_line(prev) or nxt.lstrip().startswith(("——", "—")) or INDENT_RE.match(nxt) and blanks:
+        return False
+    p = prev.strip()
+    if p[-1:] in "，、,":
+        return not blanks or bool(_SENTENCE_MARKS.search(nxt))
+    prose = len(_CLAUSE_MARKS.findall(_outside_quotes(p))) >= 2 or text_width(p) > MAX_COLUMN_WIDTH
+    return prose and bool(_SENTENCE_MARKS.search(nxt) or ends_sentence(nxt))
+
+
+@dataclass
+class Layout:
+    """A page as paragraphs, plus the furniture lines taken out of it."""
+
+    paragraphs: list[Paragraph]
+    elements: list[PageElement] = field(default_factory=list)
+    column: bool = False
+
+
+def layout_page(text: str) -> Layout:
+    """Split a page into paragraphs (:func:`split_paragraphs`) after taking out its furniture
+    (:mod:`indexer.furniture`); furniture lines count as blank lines for the joining rules."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    column = is_column_text(lines)
+    furniture = find_furniture(lines, ocr_columns=column)
+    elements = [PageElement(kind, lines[i].strip(), i + 1) for i, kind in sorted(furniture.items())]
+    for i in furniture:
+        lines[i] = ""
+    paragraphs = _paragraphs(lines, column)
+    taken = {i + 1 for i in furniture}
+    for p in paragraphs:
+        p.after_furniture = any((p.line_no - k) in taken for k in range(1, p.blank_before + 2))
+    return Layout(paragraphs, elements, column)
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split a page into paragraphs, joining wrapped lines without adding or losing characters
+    (other than OCR spaces next to Han characters); page furniture is left out."""
+    return layout_page(text).paragraphs
+
+
+def _paragraphs(lines: list[str], column: bool) -> list[Paragraph]:
     widths: list[float | None] = [text_width(line) or None for line in lines]
     paragraphs: list[Paragraph] = []
     current: list[str] = []
@@ -187,7 +270,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     def flush() -> None:
         nonlocal current
         if current:
-            paragraphs.append(_make_paragraph(current, current_blank_before, current_start + 1))
+            paragraphs.append(_make_paragraph(current, current_blank_before, current_start + 1, column))
             current = []
 
     for i, line in enumerate(lines):
@@ -196,10 +279,15 @@ def split_paragraphs(text: str) -> list[Paragraph]:
             continue
         if current:
             prev = lines[prev_index]
-            if should_join(
-                prev, line, blanks, widths[prev_index] or 0, column_widths(lines, widths, prev_index, next_line_counts=blanks == 0), widths[i] or 0,
-                prev_first=len(current) == 1,
-            ):
+            if column:
+                join = should_join(
+                    prev, line, blanks, widths[prev_index] or 0,
+                    column_widths(lines, widths, prev_index, next_line_counts=blanks == 0), widths[i] or 0,
+                    prev_first=len(current) == 1,
+                )
+            else:
+                join = continues_across_break(prev, line, blanks)
+            if join:
                 current.append(line)
                 prev_index = i
                 blanks = 0
@@ -214,14 +302,14 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     return paragraphs
 
 
-def _make_paragraph(lines: list[str], blank_before: int, line_no: int) -> Paragraph:
+def _make_paragraph(lines: list[str], blank_before: int, line_no: int, column: bool = False) -> Paragraph:
     first = lines[0]
     indented = bool(INDENT_RE.match(first))
     m = HEADING_RE.match(first.strip())
     if m and len(lines) == 1:
         return Paragraph(tidy_spaces(m.group(2)), heading=len(m.group(1)), blank_before=blank_before,
-                         line_no=line_no, indented=indented, display=tidy_headline(m.group(2)))
+                         line_no=line_no, indented=indented, display=tidy_headline(m.group(2)), column=column)
     joined = "".join(line.strip() for line in lines)
     list_item = bool(LIST_ITEM_RE.match(first.strip()))
     return Paragraph(tidy_spaces(joined), blank_before=blank_before, line_no=line_no, list_item=list_item,
-                     indented=indented, display=tidy_headline(joined))
+                     indented=indented, display=tidy_headline(joined), column=column)

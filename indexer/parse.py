@@ -22,106 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .article import Article, make_article_id
-from .dates import find_dateline, full_dates
-from .layout import ATTENDANCE_RE, COLUMN_LABEL_RE, SOURCE_LINE_RE, Paragraph, ends_sentence, split_paragraphs, text_width
-
-# --- paragraph roles ---------------------------------------------------------------
-
-HEAD, LEAD, BODY, MARKER, CREDIT, BYLINE, SOURCE, DECOR = (
-    "head", "lead", "body", "marker", "credit", "byline", "source", "decor")
-
-LEAD_RE = re.compile(
-    r"^(?:本报讯|本报[^\s，,。]{0,12}电|新华社[^\s，,。]{0,12}电|(?:[^\s，,。]{2,8}日报|[^\s，,。]{2,6}社)讯)"
+from .dates import find_dateline, full_dates, resolve_relative_day, title_date
+from .furniture import PageElement, meta_author, meta_source
+from .layout import Paragraph, ends_sentence, layout_page
+from .bylines import reporters_of
+from .normalize import plain
+from .roles import (  # noqa: F401 - re-exported: the rules' public home is indexer.roles
+    BODY, BYLINE, CAPTION, CREDIT, DATE_ONLY_RE, DECOR, HEAD, LEAD, MARKER, MARKER_RE, ORIGINAL, SOURCE,
+    COUNTDOWN_RE, NUMBERED_HEADING_RE, SPEECH_KICKER_RE, closes_item, is_attendance_line, is_author_line,
+    is_bullet_item, is_byline, is_caption, is_decoration, is_headline_candidate, is_lead, is_outlet_line,
+    is_photo_credit, is_scene_caption, is_source_line, looks_like_section_heading, opens_with_date, role_of,
+    split_glued_credit, split_run_in_headline, split_trailing_credit,
 )
-MARKER_RE = re.compile(r"[（(]\s*([上下]?)\s*(接|转)\s*(第\s*\S{1,3}\s*版)\s*[）)]")
-PHOTO_CREDIT_RE = re.compile(r"^(?:本报(?:记者|通讯员)?|记者|通讯员|见习记者)?\s*[\u4e00-\u9fff·\s、]{2,20}\s*摄\s*$")
-BYLINE_RE = re.compile(r"^[□■◎●]?\s*(?:本报(?:记者|通讯员)|记者|通讯员|特约撰稿人?)\s*[\u4e00-\u9fff\s、]{2,20}$")
-NUMBERED_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])\S")
-COUNTDOWN_RE = re.compile(r"倒计时\s*\d+\s*天$|^距.{2,20}还有\s*\d+\s*天$")
-DATE_ONLY_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-
-MAX_HEADLINE_WIDTH = 46
-
-
-def is_lead(text: str) -> bool:
-    """A lead opens a news article: 本报讯（记者 X）…, 新华社…电, 山西日报讯 …"""
-    return bool(LEAD_RE.match(text))
-
-
-def is_photo_credit(text: str) -> bool:
-    """``本报记者 刘勇摄`` / ``本报通讯员 张耀宇 摄``: ends a photo item."""
-    return len(text) <= 28 and bool(PHOTO_CREDIT_RE.match(text))
-
-
-def is_byline(text: str) -> bool:
-    """A line that only names the author (``□本报记者 郭婷婷``)."""
-    return len(text) <= 28 and not text.rstrip().endswith("摄") and bool(BYLINE_RE.match(text))
-
-
-def is_source_line(text: str) -> bool:
-    """``据《人民日报》`` / ``《山西日报》6月24日1版刊发``: where a reprint comes from."""
-    return len(text) <= 30 and bool(SOURCE_LINE_RE.match(text))
-
-
-def is_attendance_line(text: str) -> bool:
-    """Deck lines that report who chaired/attended (``刘星主持并讲话 冯晓雷参加``); a headline
-    that reports a meeting (``冯晓雷主持召开会议``) is not one."""
-    return "召开" not in text and bool(ATTENDANCE_RE.match(text))
-
-
-def is_decoration(p: Paragraph) -> bool:
-    """Page furniture, not articles: countdown boxes and slogan banners of three or more phrases."""
-    if COUNTDOWN_RE.search(p.text):
-        return True
-    phrases = [x for x in p.display.split(" ") if x]
-    return p.heading > 0 and len(phrases) >= 3 and all(len(x) >= 4 for x in phrases)
-
-
-def is_headline_candidate(p: Paragraph) -> bool:
-    """Short paragraphs that don't end a sentence: headlines, kickers, decks, labels."""
-    if p.heading:
-        return True
-    t = p.text
-    if p.list_item or not t or is_lead(t) or is_photo_credit(t) or is_byline(t) or is_source_line(t):
-        return False
-    if MARKER_RE.fullmatch(t) or DATE_ONLY_RE.match(t) or NUMBERED_HEADING_RE.match(t):
-        return False
-    if text_width(t) > MAX_HEADLINE_WIDTH:
-        return False
-    if ends_sentence(t) or t[-1] in "，、,":
-        return False
-    commas = t.count("，") + t.count(",")
-    if any(c in t[:-1] for c in "。！？；") or commas >= 2 or (commas and len(t) > 20):
-        return False  # a sentence fragment cut by the layout, not a headline
-    if re.search(r"[:：]", t) and not COLUMN_LABEL_RE.match(t):
-        return False  # form fields (举报电话:…) and times (8:00) are body text
-    return True
-
-
-def role_of(p: Paragraph) -> str:
-    t = p.text
-    if is_decoration(p):
-        return DECOR
-    if is_headline_candidate(p):
-        return HEAD
-    if MARKER_RE.fullmatch(t):
-        return MARKER
-    if is_photo_credit(t):
-        return CREDIT
-    if is_byline(t):
-        return BYLINE
-    if is_source_line(t):
-        return SOURCE
-    if is_lead(t):
-        return LEAD
-    return BODY
-
-
-def looks_like_section_heading(text: str) -> bool:
-    """An in-body subheading rather than a headline, when the layout cannot tell:
-    numbered (一、…) or a short clause with a comma (红线不能碰，谁都不例外)."""
-    return bool(NUMBERED_HEADING_RE.match(text)) or ("，" in text and len(text) <= 16)
-
+from .layout import COLUMN_LABEL_RE
 
 def split_marker(text: str) -> tuple[str, str | None, str | None]:
     """Remove a continuation marker from a paragraph: returns (text, continued_on, continued_from)."""
@@ -139,6 +52,15 @@ def split_marker(text: str) -> tuple[str, str | None, str | None]:
 
 # --- headline groups -----------------------------------------------------------------
 
+COLUMN_KICKER_RE = re.compile(
+    r"^(?:聚焦|关注|直击|特写|视点|链接|走进|专题|话题|热点|观察|图说|声音|快讯|简讯|一线|现场|记者手记|延伸阅读)\s*[：:]"
+)
+
+
+def is_column_kicker(text: str) -> bool:
+    """A guess: ``聚焦：大同进入两会时间`` — a column word and a colon open a kicker, not the title."""
+    return bool(COLUMN_KICKER_RE.match(text))
+
 
 @dataclass
 class Group:
@@ -146,10 +68,15 @@ class Group:
 
     paras: list[Paragraph]
     trailing: bool = False  # printed after the body it belongs to
+    web_title: bool = False  # page furniture (a meta line) separates it from the headline lines below
 
     @property
     def text(self) -> str:
         return "".join(p.display for p in self.paras).strip()
+
+    @property
+    def norm(self) -> str:
+        return plain(self.text)
 
     @property
     def level(self) -> int:
@@ -157,21 +84,30 @@ class Group:
 
     @property
     def meta(self) -> bool:
-        t = self.text
+        t = self.norm
         return is_attendance_line(t) or t.startswith(("——", "—", "--")) or bool(COLUMN_LABEL_RE.match(t))
+
+    @property
+    def deck(self) -> bool:
+        """A deck under a title: an attendance line (``X出席 Y主持``) or a dash subtitle."""
+        t = self.norm
+        return is_attendance_line(t) or t.startswith(("——", "—", "--"))
 
 
 def headline_groups(block: list[Paragraph]) -> list[Group]:
     """Group a run of headline paragraphs: paragraphs not separated by blank lines
     belong together (a main title wrapped over two lines), except markdown headings and
-    deck lines, which always stand alone."""
+    deck lines, which always stand alone; on one-paragraph-per-line pages every line is
+    its own group."""
     groups: list[Group] = []
     for p in block:
         last = groups[-1] if groups else None
-        if (last is not None and p.blank_before == 0 and not p.heading and not last.paras[-1].heading
+        if (last is not None and p.column and p.blank_before == 0 and not p.heading and not last.paras[-1].heading
                 and not last.meta and not Group([p]).meta):
             last.paras.append(p)
         else:
+            if last is not None and p.after_furniture and not p.column:
+                last.web_title = True
             groups.append(Group([p]))
     return groups
 
@@ -186,9 +122,11 @@ def choose_title(groups: list[Group], prefer_trailing: bool = False) -> tuple[st
 
     Preference: the highest-level markdown heading; else, on pages that print headlines
     before bodies, a headline printed after the body (a 'mixed' layout: kicker above,
-    title below); else the first group that is not a deck line (X主持 Y参加, ——deck,
-    column label), except that a plain one-line kicker yields to a later two-phrase
-    (``A B``) or multi-line title.
+    title below); else, among the groups that are not deck lines (X主持 Y参加, ——deck,
+    column label): a web page's own title (:attr:`Group.web_title`); the line after a
+    kicker that ends in a speech verb (``…时强调``) or opens with a column word
+    (:func:`is_column_kicker`); the line right above a deck; the first, except that a plain
+    one-line kicker yields to a later two-phrase (``A B``) or multi-line title.
     """
     if not groups:
         return None, []
@@ -200,14 +138,49 @@ def choose_title(groups: list[Group], prefer_trailing: bool = False) -> tuple[st
     elif marked:
         best = min(marked, key=lambda i: (groups[i].level, i))
     elif candidates:
-        best = candidates[0]
-        later = [i for i in candidates[1:] if " " in groups[i].text or len(groups[i].paras) > 1]
-        if later and " " not in groups[best].text and len(groups[best].paras) == 1:
-            best = later[0]
+        best = _best_plain_title(groups, candidates)
     else:
         return None, [_label_text(g.text) for g in groups]
     subs = [_label_text(g.text) for i, g in enumerate(groups) if i != best]
     return groups[best].text, subs
+
+
+def _best_plain_title(groups: list[Group], candidates: list[int]) -> int:
+    web = [i for i in candidates if groups[i].web_title]
+    if web:
+        return web[0]
+    for a, b in zip(candidates, candidates[1:], strict=False):
+        if SPEECH_KICKER_RE.search(groups[a].norm) or is_column_kicker(groups[a].norm):
+            return b
+    for i in candidates:
+        if i + 1 < len(groups) and groups[i + 1].deck:
+            return i
+    best = candidates[0]
+    later = [i for i in candidates[1:] if " " in groups[i].text or len(groups[i].paras) > 1]
+    if later and " " not in groups[best].text and len(groups[best].paras) == 1:
+        best = later[0]
+    return best
+
+
+_LABEL_PREFIX_RE = re.compile(r"^\s*【(?P<label>[^】]{1,16})】\s*(?P<rest>\S.*)$")
+_SITE_SUFFIX_RE = re.compile(r"(?:\s*[_|｜]\s*[^_|｜]{1,16}){1,3}$")
+
+
+def clean_title(title: str | None) -> tuple[str | None, list[str]]:
+    """``【聚焦潞城两会】长治市…开幕`` -> (``长治市…开幕``, [``聚焦潞城两会``]); a site suffix
+    (``…开幕_山西_新闻网``) is dropped: column labels and site names are not the title."""
+    if not title:
+        return title, []
+    labels: list[str] = []
+    m = _LABEL_PREFIX_RE.match(title)
+    if m:
+        labels.append(m.group("label"))
+        title = m.group("rest")
+    if "_" in title or "|" in title or "｜" in title:
+        stripped = _SITE_SUFFIX_RE.sub("", title)
+        if len(stripped) >= 6:
+            title = stripped
+    return title, labels
 
 
 # --- drafts ---------------------------------------------------------------------------
@@ -221,12 +194,20 @@ class Draft:
     body: list[str] = field(default_factory=list)
     byline: str | None = None
     source: str | None = None
+    source_date: dt.date | None = None  # the date on an aggregator card's source line
     continued_on: str | None = None
     continued_from: str | None = None
     fragments: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)  # bylines and trailing credits, for reporters
+    original_title: str | None = None
     photo: bool = False
     closed: bool = False
     has_lead: bool = False
+    dated: bool = True  # every body paragraph so far opens with its own date (a brief of a round-up)
+    bulleted: bool = True  # every body paragraph so far is a ◆-item
+    author: bool = False  # signed by an office holder (a commentary)
+    first_line: int = 0
 
     @property
     def empty(self) -> bool:
@@ -239,34 +220,53 @@ class Draft:
         return any(g.level and g.level <= 2 for g in non_meta) or len(non_meta) >= 2 or any(
             " " in g.text or len(g.paras) > 1 for g in non_meta)
 
-    def add_body(self, text: str) -> None:
+    def add_body(self, text: str, line: int = 0) -> None:
         text, on, frm = split_marker(text)
         if frm and not self.body:
             self.continued_from = frm
         elif frm:
             self.continued_from = self.continued_from or frm
         if text:
-            if is_lead(text):
+            norm = plain(text)
+            if is_lead(norm):
                 self.has_lead = True
+            self.dated = self.dated and opens_with_date(norm)
+            self.bulleted = self.bulleted and is_bullet_item(norm)
             self.body.append(text)
+            self.first_line = self.first_line or line
         if on:
             self.continued_on = on
             self.closed = True
+
+    def starts_brief(self, norm: str) -> bool:
+        """Whether a paragraph opening with its own date (or a ◆) starts the next brief of a
+        round-up: this draft is an untitled brief whose paragraphs all opened the same way."""
+        if not self.body or self.groups:
+            return False
+        if is_bullet_item(norm) and self.bulleted:
+            return True
+        return opens_with_date(norm) and self.dated
 
 
 class _Segmenter:
     """Walks the paragraphs of one page and cuts them into drafts."""
 
-    def __init__(self, paragraphs: list[Paragraph]) -> None:
-        self.paras = [p for p in paragraphs if p.text]
-        self.roles = [role_of(p) for p in self.paras]
+    def __init__(self, paragraphs: list[Paragraph], column: bool = True) -> None:
+        self.column = column
+        self.paras = _split_run_ins([p for p in paragraphs if p.text])
+        self.roles = _date_headings([role_of(p) for p in self.paras], self.paras)
         self.drafts: list[Draft] = []
         self.cur: Draft | None = None
         self.pending: list[list[Group]] = []  # displaced headlines waiting for their leads
+        self.labels: list[Paragraph] = []  # column labels of round-ups (page elements)
         self.after = self._headlines_after()
 
     def _headlines_after(self) -> bool:
-        """Headlines trail their bodies when the page opens with body text."""
+        """Headlines trail their bodies when an OCR page of columns opens with body text (the
+        reading order of the columns put each headline under its article). Web and e-paper
+        text prints headlines first; an untitled first item there is just untitled."""
+        if not self.column:
+            return False
         for role in self.roles:
             if role == DECOR:
                 continue
@@ -274,9 +274,10 @@ class _Segmenter:
         return False
 
     # -- helpers
-    def new(self, groups: list[Group] | None = None) -> Draft:
+    def new(self, groups: list[Group] | None = None, line: int = 0) -> Draft:
         self.close()
         self.cur = Draft(groups=list(groups or []))
+        self.cur.first_line = line or (self.cur.groups[0].paras[0].line_no if self.cur.groups else 0)
         return self.cur
 
     def close(self) -> None:
@@ -305,13 +306,20 @@ class _Segmenter:
                 return False
         return False
 
+    def briefs_ahead(self, j: int) -> bool:
+        """A round-up follows: two ◆-items, or three paragraphs that open with their own date."""
+        items = [self.paras[k].norm for k in range(j, min(j + 3, len(self.paras))) if self.roles[k] in (BODY, LEAD)]
+        if len(items) >= 2 and all(is_bullet_item(t) for t in items[:2]):
+            return True
+        return len(items) >= 3 and all(opens_with_date(t) for t in items)
+
     # -- the walk
     def run(self) -> list[Draft]:
         i, n = 0, len(self.paras)
         while i < n:
             role, p = self.roles[i], self.paras[i]
             if role == DECOR:
-                if p.heading and i + 1 < n and COUNTDOWN_RE.search(self.paras[i + 1].text):
+                if p.heading and i + 1 < n and COUNTDOWN_RE.search(self.paras[i + 1].norm):
                     i += 1  # the countdown's caption line goes with it
                 i += 1
                 continue
@@ -328,31 +336,53 @@ class _Segmenter:
         return self.drafts
 
     def other(self, role: str, p: Paragraph) -> None:
-        t = p.text
+        t, norm = p.text, p.norm
         cur = self.cur
         if role == CREDIT:
             if cur is None:
-                cur = self.new()
+                cur = self.new(line=p.line_no)
             cur.byline, cur.photo, cur.closed = t, True, True
             return
         if role == BYLINE:
-            if cur is None:
-                cur = self.new()
-            cur.byline = t
+            if cur is None or (cur.closed and cur.body and cur.byline):
+                cur = self.new(line=p.line_no)
+            cur.byline = f"{cur.byline} {t}" if cur.byline and not cur.body else (cur.byline or t)
+            cur.credits.append(norm)
+            cur.author = cur.author or is_author_line(norm)
+            if cur.body and not self.after:
+                cur.closed = True  # a byline under the text ends the article
             return
         if role == SOURCE:
             if cur is None:
-                cur = self.new()
+                cur = self.new(line=p.line_no)
             cur.source = t
+            if closes_item(norm) and cur.body:
+                m = re.search(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})", norm)
+                if m:
+                    cur.source_date = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+                cur.closed = True
+            return
+        if role == ORIGINAL:
+            if cur is None:
+                cur = self.new(line=p.line_no)
+            cur.original_title = t
+            return
+        if role == CAPTION:
+            if cur is None or cur.closed:
+                cur = self.new(line=p.line_no)
+            glued = split_glued_credit(t)
+            cur.captions.append(glued[0] if glued else t)
+            if glued and not cur.byline:
+                cur.byline = glued[1]
             return
         if role == MARKER:
             if cur is not None:
-                cur.add_body(t)
+                cur.add_body(t, p.line_no)
             return
         # body or lead
-        if cur is None or cur.closed or (role == LEAD and cur.body):
-            cur = self.new(self.pending.pop(0) if self.pending and role == LEAD else None)
-        cur.add_body(t)
+        if cur is None or cur.closed or (role == LEAD and cur.body) or cur.starts_brief(norm):
+            cur = self.new(self.pending.pop(0) if self.pending and role == LEAD else None, line=p.line_no)
+        cur.add_body(t, p.line_no)
 
     def headline_block(self, i: int, j: int) -> None:
         block = [p for p, r in zip(self.paras[i:j], self.roles[i:j], strict=True) if r == HEAD]
@@ -379,7 +409,14 @@ class _Segmenter:
         # headlines before bodies
         if sources and self.roles[i] == SOURCE and cur is not None and cur.body:
             cur.source = cur.source or sources.pop(0)
-        if cur is not None and cur.body and after_block in (MARKER, CREDIT, None):
+            if closes_item(plain(cur.source)):
+                cur.closed = True
+        if len(groups) == 1 and not groups[0].level and self.briefs_ahead(j):
+            self.labels.extend(groups[0].paras)  # a round-up's column label (要闻简报): no item's title
+            self.close()
+            return
+        if cur is not None and cur.body and after_block in (MARKER, CREDIT, None) and not (
+                after_block is None and not self.column):
             # a headline printed after its body, before the jump marker or at the page end
             for g in groups:
                 g.trailing = True
@@ -412,7 +449,62 @@ class _Segmenter:
             self.cur.source = sources[0]  # type: ignore[union-attr]
 
 
+def _split_run_ins(paras: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs that open with a run-in headline (:func:`split_run_in_headline`) become a
+    headline paragraph and a body paragraph (one-paragraph-per-line pages only)."""
+    out: list[Paragraph] = []
+    for p in paras:
+        split = None if p.column or p.heading else split_run_in_headline(p.norm)
+        if split is None:
+            out.append(p)
+            continue
+        k = _printed_offset(p.text, len(split[0]))
+        head, rest = p.text[:k].strip(), p.text[k:].strip()
+        out.append(Paragraph(head, blank_before=max(p.blank_before, 1), line_no=p.line_no, column=False,
+                             display=head))
+        out.append(Paragraph(rest, blank_before=0, line_no=p.line_no, column=False))
+    return out
+
+
+def _printed_offset(text: str, norm_offset: int) -> int:
+    """The index in printed ``text`` of the character at ``norm_offset`` in its plain form
+    (glosses removed): glosses are skipped while counting."""
+    from .normalize import GLOSS_RE
+
+    spans = [(m.start(), m.end()) for m in GLOSS_RE.finditer(text)]
+    count, i = 0, 0
+    while i < len(text) and count < norm_offset:
+        span = next((s for s in spans if s[0] == i), None)
+        if span:
+            i = span[1]
+            continue
+        count += 1
+        i += 1
+    while True:  # a gloss right after the last counted character belongs to it
+        span = next((s for s in spans if s[0] == i), None)
+        if not span:
+            return i
+        i = span[1]
+
+
+def _date_headings(roles: list[str], paras: list[Paragraph]) -> list[str]:
+    """A date alone on its line (``1979年4月4日``) heads the text under it (a today-in-history
+    entry); at the end of a notice, before a headline or the page end, it is the signature's date."""
+    out = list(roles)
+    for k, p in enumerate(paras):
+        if DATE_ONLY_RE.match(p.norm) and k + 1 < len(paras) and roles[k + 1] == BODY and not p.column:
+            out[k] = HEAD
+    return out
+
+
 # --- finishing articles -------------------------------------------------------------------
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
 
 
 def _dedupe(paragraphs: list[str]) -> list[str]:
@@ -430,28 +522,51 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
 
 def split_signature(body: list[str]) -> tuple[list[str], str | None]:
     """A notice's 落款 (issuer line + date line at the end) is not body text."""
-    if len(body) >= 3 and DATE_ONLY_RE.match(body[-1]) and len(body[-2]) <= 30 and not ends_sentence(body[-2]):
+    if len(body) >= 3 and DATE_ONLY_RE.match(plain(body[-1])) and len(body[-2]) <= 30 and not ends_sentence(body[-2]):
         return body[:-2], body[-2] + " " + body[-1]
-    if len(body) >= 2 and DATE_ONLY_RE.match(body[-1]):
+    if len(body) >= 2 and DATE_ONLY_RE.match(plain(body[-1])):
         return body[:-1], body[-1]
     return body, None
 
 
-def classify_kind(title: str | None, subtitles: list[str], body: str, photo: bool, source: str | None) -> str:
+def split_credit_off(body: list[str]) -> tuple[list[str], str | None]:
+    """A reporters' credit in parentheses at the end of the last paragraph (``…确认。（李茜 赵素宾）``)
+    is not body text."""
+    if not body:
+        return body, None
+    split = split_trailing_credit(body[-1])
+    if split is None:
+        return body, None
+    last, credit = split
+    return [*body[:-1], last] if last else body[:-1], credit
+
+
+def classify_kind(title: str | None, subtitles: list[str], body: str, photo: bool, source: str | None,
+                  author: bool = False) -> str:
     """news / commentary / photo / notice / data / other, from the shape of the item."""
     heads = " ".join([title or "", *subtitles])
     if photo and len(body) < 400:
         return "photo"
-    if re.search(r"(公告|通告|决定|公示|启事|通知|通报)$", title or "") or re.search(r"特此公告|现就有关事宜公告", body):
+    if re.search(r"(公告|通告|决定|决议|公示|启事|通知|通报)$", title or "") or re.search(r"特此公告|现就有关事宜公告", body):
         return "notice"
-    digits = sum(ch.isdigit() for ch in body)
-    if body and digits / len(body) > 0.05 and not is_lead(body):
+    if title and DATE_ONLY_RE.match(title):
+        return "other"  # a today-in-history entry, headed by its date
+    if is_data_item(body):
         return "data"
-    if re.search(r"评论|时评|短评|述评|论坛|随笔|杂谈|观察", heads):
+    if re.search(r"评论|时评|短评|述评|论坛|随笔|杂谈|观察", heads) or author:
         return "commentary"
     if not is_lead(body) and source and source.startswith("据") and find_dateline(body, None) is None:
         return "commentary"  # a reprinted essay: no lead, no dateline
     return "news"
+
+
+def is_data_item(body: str) -> bool:
+    """A guess: tables of counts and forecasts are data — many numbers with counting units
+    (``榆次区4件``, ``气温4~-10度``), not a report that quotes a few figures."""
+    if not body or is_lead(body):
+        return False
+    numbers = re.findall(r"\d+(?:\.\d+)?\s*(?:[+（(][^）)]*[）)])?\s*(?:件|个|人次|户|处|起|项|度|℃|%|万人|亿元|万元)", body)
+    return len(numbers) >= 4 and len(numbers) * 40 >= len(body) or bool(re.search(r"天气预报|气温\s*-?\d", body[:60]))
 
 
 def _similarity(a: str, b: str) -> float:
@@ -461,12 +576,15 @@ def _similarity(a: str, b: str) -> float:
 
 
 def attach_orphans(drafts: list[Draft]) -> list[Draft]:
-    """Body text with no headline, lead or credit, printed between two articles on a
-    headlines-before-bodies page, is an out-of-order piece of a neighbour: keep it as a
-    fragment of the neighbour whose text it resembles most."""
+    """Body text with no headline, lead, credit, byline, source or caption, printed between two
+    articles on a headlines-before-bodies page, is an out-of-order piece of a neighbour: keep
+    it as a fragment of the neighbour whose text it resembles most. A brief that opens with its
+    own date, and text after an article that its byline or source closed, stand on their own."""
     out: list[Draft] = []
     for k, d in enumerate(drafts):
-        orphan = not d.groups and not d.has_lead and not d.photo and d.body and 0 < k
+        closed_before = k > 0 and bool(drafts[k - 1].byline or drafts[k - 1].source) and not drafts[k - 1].photo
+        orphan = (not d.groups and not d.has_lead and not d.photo and d.body and 0 < k and not d.byline
+                  and not d.source and not d.captions and not (d.dated or d.bulleted) and not closed_before)
         if not orphan:
             out.append(d)
             continue
@@ -493,20 +611,63 @@ class PageInfo:
     date_source: str = "archive"
 
 
+@dataclass
+class PageDrafts:
+    """A page cut into drafts, with the furniture and labels that are no article's text."""
+
+    drafts: list[Draft]
+    elements: list[PageElement]
+    after: bool = False
+
+
+def cut_page(text: str) -> PageDrafts:
+    """Cut a page into draft articles (headline groups + body paragraphs) and page elements."""
+    layout = layout_page(text)
+    seg = _Segmenter(layout.paragraphs, layout.column)
+    drafts = seg.run()
+    elements = list(layout.elements) + [PageElement("column", p.text, p.line_no) for p in seg.labels]
+    elements.sort(key=lambda e: e.line)
+    return PageDrafts(drafts if seg.after else attach_orphans(drafts), elements, seg.after)
+
+
 def split_articles(text: str) -> list[Draft]:
     """Cut a page into draft articles (headline groups + body paragraphs)."""
-    seg = _Segmenter(split_paragraphs(text))
-    drafts = seg.run()
-    return drafts if seg.after else attach_orphans(drafts)
+    return cut_page(text).drafts
 
 
 def notice_date(subtitles: list[str], signature: str | None, issue: dt.date | None) -> dt.date | None:
     """A notice is dated by its signature or by the 题注 under its title."""
     for text in [signature or "", *subtitles]:
-        dates = full_dates(text)
+        dates = full_dates(plain(text))
         if dates:
             return dates[0]
     return None
+
+
+def article_dateline(kind: str, title: str | None, subtitles: list[str], signature: str | None, body: str,
+                     reference: dt.date | None) -> dt.date | None:
+    """The event date: a notice's signature or 题注; a date heading; else the lead's date
+    (relative days such as 昨天 resolved against ``reference``), or, in a feature that opens with
+    scene-setting, the first paragraph that opens with a date. A commentary has none."""
+    if kind == "commentary":
+        return None
+    if kind == "notice":
+        d = notice_date(subtitles, signature, reference)
+        if d:
+            return d
+    d = title_date(plain(title or ""))
+    if d:
+        return d
+    norm = plain(body)
+    d = find_dateline(norm, reference)
+    if d is None and reference is not None:
+        d = resolve_relative_day(norm, reference)
+    if d is None and reference is not None:
+        for para in norm.split("\n")[1:6]:
+            if opens_with_date(para):
+                d = find_dateline(para, reference, window=20)
+                break
+    return d
 
 
 def parse_page(text: str, info: PageInfo, home_region: str | None = None,
@@ -514,22 +675,32 @@ def parse_page(text: str, info: PageInfo, home_region: str | None = None,
     """Parse one page into :class:`Article` records.
 
     ``enrich(article, home_region)`` fills regions/officials (see :mod:`indexer.pipeline`);
-    it is a parameter so that the parser itself needs no gazetteer.
+    it is a parameter so that the parser itself needs no gazetteer. The page's furniture
+    (breadcrumbs, meta lines, navigation …) travels with its first article as
+    ``page_elements``; a meta line's source and author go to the article they stand in.
     """
     articles: list[Article] = []
+    page = cut_page(text)
+    drafts = page.drafts
     seq = 0
-    drafts = split_articles(text)
+    kept: list[Draft] = []
     for draft in drafts:
         body_paras, signature = split_signature(_dedupe(draft.body))
+        body_paras, credit = split_credit_off(body_paras)
+        if credit:
+            draft.credits.append(credit)
+            draft.byline = draft.byline or credit
         title, subtitles = choose_title(draft.groups, prefer_trailing=not _is_after(drafts, draft))
+        title, labels = clean_title(title)
+        subtitles = labels + subtitles
         if not body_paras:
             continue  # a lone headline or decoration with no text under it
         seq += 1
+        kept.append(draft)
         body = "\n".join(body_paras)
         date_iso = info.date.isoformat() if info.date else "0000-00-00"
-        kind = classify_kind(title, subtitles, body, draft.photo, draft.source)
-        dateline = notice_date(subtitles, signature, info.date) if kind == "notice" else None
-        dateline = dateline or find_dateline(body, info.date)
+        kind = classify_kind(title, subtitles, plain(body), draft.photo, draft.source, draft.author)
+        dateline = article_dateline(kind, title, subtitles, signature, body, draft.source_date or info.date)
         art = Article(
             id=make_article_id(info.paper, date_iso, info.page, seq),
             paper=info.paper,
@@ -549,11 +720,40 @@ def parse_page(text: str, info: PageInfo, home_region: str | None = None,
             fragments=list(draft.fragments),
             continued_on=draft.continued_on,
             continued_from=draft.continued_from,
+            captions=list(draft.captions),
+            original_title=draft.original_title,
+            reporters=reporters_of([body_paras[0], *draft.credits]),
         )
-        if enrich is not None:
-            enrich(art, home_region)
         articles.append(art)
+    _attach_elements(articles, kept, page.elements)
+    if enrich is not None:
+        for art in articles:
+            enrich(art, home_region)
     return articles
+
+
+def _attach_elements(articles: list[Article], drafts: list[Draft], elements: list[PageElement]) -> None:
+    """Page elements go with the first article; a meta line's source and author fill the
+    fields of the article it stands in (the last one starting at or before its line)."""
+    if not articles:
+        return
+    articles[0].page_elements = [e.to_dict() for e in elements]
+    for e in elements:
+        if e.type != "meta":
+            continue
+        owner = 0
+        for k, d in enumerate(drafts):
+            if d.first_line and d.first_line <= e.line:
+                owner = k
+        art = articles[owner]
+        source, author = meta_source(e.text), meta_author(e.text)
+        if source and not art.source:
+            art.source = source
+        if author:
+            art.byline = art.byline or author
+            for name in reporters_of([author]):
+                if name not in art.reporters:
+                    art.reporters.append(name)
 
 
 def _is_after(drafts: list[Draft], draft: Draft) -> bool:
