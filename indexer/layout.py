@@ -148,7 +148,8 @@ def is_standalone_line(line: str) -> bool:
 
 
 def should_join(
-    prev: str, nxt: str, blanks: int, prev_w: float, col_ws: list[float], next_w: float, prev_first: bool = False
+    prev: str, nxt: str, blanks: int, prev_w: float, col_ws: list[float], next_w: float, prev_first: bool = False,
+    so_far: str = "",
 ) -> bool:
     """Decide whether line ``nxt`` continues the paragraph that ends with line ``prev``.
 
@@ -167,6 +168,8 @@ def should_join(
         return False
     if blanks and (HAN_SPACE_HAN_RE.search(prev) or HAN_SPACE_HAN_RE.search(nxt)):
         return False  # spaced phrases are headline typography, not wrapped body text
+    if blanks and len(so_far) >= 16 and not re.search(r"[，,。、；;：:！？!?）)”]", so_far):
+        return False  # two lines without a mark are a headline, not a sentence broken by a column end
     if ATTENDANCE_RE.match(nxt.strip()) and "召开" not in nxt:
         return False  # a deck line (X主持 Y参加) under a headline
     # a paragraph's first line is indented by about two characters (within a column only)
@@ -199,6 +202,7 @@ def is_column_text(lines: list[str]) -> bool:
     return full <= 40 and near >= 0.45 and wide <= 0.1
 
 
+_NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．])")
 _CLAUSE_MARKS = re.compile(r"[，,、；;：:]")
 _SENTENCE_MARKS = re.compile(r"[，,。；;！？!?]")
 
@@ -211,18 +215,21 @@ def continues_across_break(prev: str, nxt: str, blanks: int) -> bool:
     """On a one-paragraph-per-line page, does ``nxt`` continue the sentence ``prev`` broke off?
 
     A column or page break inside a sentence (``…强化资金保`` / blank line / ``障，依法…``)
-    leaves a prose line without final punctuation; a headline has none either, but it is short
-    and has at most one clause mark. So: ``prev`` does not end a sentence and is prose (two or
-    more clause marks outside quotes, or wider than a column), and ``nxt`` reads as prose too
-    (it has sentence punctuation or ends a sentence), across at most two blank lines."""
+    leaves a prose line without final punctuation; a headline has none either, but it rarely
+    has a clause mark. So: ``prev`` does not end a sentence and is prose (a clause mark outside
+    quotes, or wider than a column), and ``nxt`` reads as prose too (it has sentence
+    punctuation or ends a sentence), across at most two blank lines and no page furniture."""
     if blanks > 2 or ends_sentence(prev) or is_standalone_line(nxt) or STANDALONE_RE.match(nxt):
         return False
     if is_standalone_line(prev) or nxt.lstrip().startswith(("——", "—")) or INDENT_RE.match(nxt) and blanks:
         return False
     p = prev.strip()
+    if _NUMBERED_RE.match(p) and len(p) <= 20:
+        return False  # 二、举报方式: a numbered heading stands alone
+    p = _NUMBERED_RE.sub("", p)
     if p[-1:] in "，、,":
         return not blanks or bool(_SENTENCE_MARKS.search(nxt))
-    prose = len(_CLAUSE_MARKS.findall(_outside_quotes(p))) >= 2 or text_width(p) > MAX_COLUMN_WIDTH
+    prose = bool(_CLAUSE_MARKS.search(_outside_quotes(p))) or text_width(p) > MAX_COLUMN_WIDTH
     return prose and bool(_SENTENCE_MARKS.search(nxt) or ends_sentence(nxt))
 
 
@@ -245,7 +252,7 @@ def layout_page(text: str) -> Layout:
     elements = [PageElement(kind, lines[i].strip(), i + 1) for i, kind in sorted(furniture.items())]
     for i in furniture:
         lines[i] = ""
-    paragraphs = _paragraphs(lines, column)
+    paragraphs = _paragraphs(lines, column, set(furniture))
     taken = {i + 1 for i in furniture}
     for p in paragraphs:
         p.after_furniture = any((p.line_no - k) in taken for k in range(1, p.blank_before + 2))
@@ -258,7 +265,9 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     return layout_page(text).paragraphs
 
 
-def _paragraphs(lines: list[str], column: bool) -> list[Paragraph]:
+def _paragraphs(lines: list[str], column: bool, barriers: set[int] | None = None) -> list[Paragraph]:
+    """Join lines into paragraphs; no paragraph spans a barrier line (page furniture)."""
+    barriers = barriers or set()
     widths: list[float | None] = [text_width(line) or None for line in lines]
     paragraphs: list[Paragraph] = []
     current: list[str] = []
@@ -273,17 +282,21 @@ def _paragraphs(lines: list[str], column: bool) -> list[Paragraph]:
             paragraphs.append(_make_paragraph(current, current_blank_before, current_start + 1, column))
             current = []
 
+    crossed = False
     for i, line in enumerate(lines):
         if not line.strip():
             blanks += 1
+            crossed = crossed or i in barriers
             continue
         if current:
             prev = lines[prev_index]
-            if column:
+            if crossed:
+                join = False
+            elif column:
                 join = should_join(
                     prev, line, blanks, widths[prev_index] or 0,
                     column_widths(lines, widths, prev_index, next_line_counts=blanks == 0), widths[i] or 0,
-                    prev_first=len(current) == 1,
+                    prev_first=len(current) == 1, so_far="".join(x.strip() for x in current),
                 )
             else:
                 join = continues_across_break(prev, line, blanks)
@@ -298,6 +311,7 @@ def _paragraphs(lines: list[str], column: bool) -> list[Paragraph]:
         current_blank_before = blanks
         prev_index = i
         blanks = 0
+        crossed = False
     flush()
     return paragraphs
 

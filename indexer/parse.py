@@ -290,6 +290,13 @@ class _Segmenter:
             j += 1
         return self.roles[j] if j < len(self.roles) else None
 
+    def next_text(self, j: int) -> str:
+        """The rules' text of the next body or lead paragraph from ``j`` on."""
+        for k in range(j, len(self.paras)):
+            if self.roles[k] in (BODY, LEAD):
+                return self.paras[k].norm
+        return ""
+
     def leads_ahead(self, j: int) -> int:
         """Leads between position ``j`` and the next headline block."""
         count = 0
@@ -431,7 +438,8 @@ class _Segmenter:
                 cur.groups.extend(groups[:k])
                 groups = groups[k:]
         if (cur is not None and cur.body and not cur.closed and len(groups) == 1 and not groups[0].level
-                and after_block == BODY and not self.photo_ahead(j)):
+                and after_block == BODY and not self.photo_ahead(j)
+                and is_in_body_heading(groups[0].text, self.next_text(j))):
             cur.body.append(groups[0].text)  # an in-body section heading
             return
         titles = [idx for idx, g in enumerate(groups) if not g.meta]
@@ -447,6 +455,23 @@ class _Segmenter:
             self.new(groups)
         if sources:
             self.cur.source = sources[0]  # type: ignore[union-attr]
+
+
+def is_in_body_heading(text: str, next_text: str) -> bool:
+    """A single headline line between two body paragraphs: an in-body section heading (小标题)
+    when it has a subhead's shape (:func:`looks_like_section_heading`, two spaced phrases or a
+    short phrase), unless the text under it opens with its own date or a lead, as a new
+    article does."""
+    if DATE_ONLY_RE.match(next_text):
+        return True  # a notice's issuer above its date: the signature, kept with the text
+    if opens_with_date(next_text) or is_lead(next_text):
+        return False
+    t = plain(text)
+    if DATE_ONLY_RE.match(t):
+        return False  # a date heading (today in history) opens an entry
+    if t.endswith(("——", "—", "：", ":")):
+        return False  # 本次会议议程——: a heading that introduces a list is an item of its own
+    return looks_like_section_heading(t) or bool(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", t)) or len(t) <= 12
 
 
 def _split_run_ins(paras: list[Paragraph]) -> list[Paragraph]:
@@ -547,7 +572,7 @@ def classify_kind(title: str | None, subtitles: list[str], body: str, photo: boo
     heads = " ".join([title or "", *subtitles])
     if photo and len(body) < 400:
         return "photo"
-    if re.search(r"(公告|通告|决定|决议|公示|启事|通知|通报)$", title or "") or re.search(r"特此公告|现就有关事宜公告", body):
+    if re.search(r"(公告|通告|决定|决议|公示|启事|通知|通报|议程|日程|须知)[—：:]*$", title or "") or re.search(r"特此公告|现就有关事宜公告", body):
         return "notice"
     if title and DATE_ONLY_RE.match(title):
         return "other"  # a today-in-history entry, headed by its date
@@ -663,7 +688,7 @@ def article_dateline(kind: str, title: str | None, subtitles: list[str], signatu
     if d is None and reference is not None:
         d = resolve_relative_day(norm, reference)
     if d is None and reference is not None:
-        for para in norm.split("\n")[1:6]:
+        for para in norm.split("\n")[1:3]:
             if opens_with_date(para):
                 d = find_dateline(para, reference, window=20)
                 break

@@ -37,7 +37,7 @@ NUMBERED_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（
 SECTION_MARK_RE = re.compile(r"^\d{1,2}\s+\S{1,4}$")
 COUNTDOWN_RE = re.compile(r"倒计时\s*\d+\s*天$|^距.{2,20}还有\s*\d+\s*天$")
 DATE_ONLY_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-OUTLET_DATE_RE = re.compile(rf"^(?P<outlet>[{HAN}·]{{2,16}})\s+(?P<date>(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}})$")
+OUTLET_DATE_RE = re.compile(rf"^(?P<outlet>[{HAN}·]{{2,16}})\s*(?P<date>(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}})$")
 OUTLET_RE = re.compile(rf"^[{HAN}]{{2,12}}(?:日报|晚报|都市报|客户端|新闻网|融媒体中心|电视台|广播电视台|报社|新闻中心)$")
 PAREN_CREDIT_RE = re.compile(rf"^[（(]\s*(?P<inner>[{HAN}·\s、]{{2,24}})\s*[）)]$")
 TRAILING_CREDIT_RE = re.compile(
@@ -169,8 +169,12 @@ def _outside_quotes(s: str) -> str:
 
 
 def is_form_field(text: str) -> bool:
-    """``举报电话:0354-…``, ``时间：8:00``: a key and a number, not a headline with a colon."""
-    return bool(re.search(r"[:：]\s*[\d\-—()（）.:/@a-zA-Z ]{3,}$|\d\s*[:：]\s*\d", text))
+    """``举报电话:0354-…``, ``举报时间:2026年5月底…``, ``时间：8:00``: a short key and a value with
+    numbers, not a headline with a colon."""
+    if re.search(r"[:：]\s*[\d\-—()（）.:/@a-zA-Z ]{3,}$|\d\s*[:：]\s*\d", text):
+        return True
+    m = re.match(rf"^[{HAN}]{{2,6}}[:：](?P<value>.+)$", text)
+    return bool(m and re.search(r"\d", m.group("value")))
 
 
 def is_headline_candidate(p: Paragraph) -> bool:
