@@ -528,6 +528,12 @@ def _is_surname_start(text: str, i: int) -> int:
     return 0
 
 
+def looks_like_person_name(text: str) -> bool:
+    """Two to four Han characters starting with a known surname (``赵素宾``; not ``公告另发``)."""
+    sl = _is_surname_start(text, 0) if text else 0
+    return bool(sl) and 2 <= len(text) <= 4 and _valid_name(text, sl)
+
+
 def _valid_name(name: str, sl: int) -> bool:
     if not all("\u4e00" <= c <= "\u9fff" for c in name):
         return False

@@ -69,6 +69,7 @@ class Paragraph:
     column: bool = False  # the page is OCR of narrow columns (not one paragraph per line)
     norm: str = field(default="", compare=False)  # what the rules read: glosses removed, simplified
     after_furniture: bool = field(default=False, compare=False)  # page furniture stood right before it
+    run_in: bool = field(default=False, compare=False)  # a run-in headline cut off its paragraph
 
     def __post_init__(self) -> None:
         if not self.display:
@@ -108,6 +109,9 @@ def ends_sentence(s: str) -> bool:
     stripped = s.rstrip(CLOSING_QUOTES)
     if stripped and stripped[-1] in TERMINAL_PUNCT:
         return True
+    credit = re.search(r"[。！？!?][”’]?\s*[（(][^（）()]{1,30}[）)]$", s)
+    if credit:
+        return True  # …确认。（李茜 赵素宾）: a credit after the last sentence
     # （下转第4版） style markers end a paragraph too
     return bool(re.search(r"[（(][上下]?[转接]第?\s*\S{1,3}\s*版[）)]$", s))
 

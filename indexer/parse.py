@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .article import Article, make_article_id
 from .dates import find_dateline, full_dates, resolve_relative_day, title_date
 from .furniture import PageElement, meta_author, meta_source
-from .layout import Paragraph, ends_sentence, layout_page
+from .layout import Paragraph, ends_sentence, layout_page, tidy_spaces
 from .bylines import reporters_of
 from .normalize import plain
 from .roles import (  # noqa: F401 - re-exported: the rules' public home is indexer.roles
@@ -84,14 +84,20 @@ class Group:
 
     @property
     def meta(self) -> bool:
+        """A deck, a column label (``【…】``) or a 题注 in parentheses: never the title."""
         t = self.norm
-        return is_attendance_line(t) or t.startswith(("——", "—", "--")) or bool(COLUMN_LABEL_RE.match(t))
+        return self.deck or bool(COLUMN_LABEL_RE.match(t)) or is_headnote(t)
 
     @property
     def deck(self) -> bool:
         """A deck under a title: an attendance line (``X出席 Y主持``) or a dash subtitle."""
-        t = self.norm
+        t = plain(self.text)
         return is_attendance_line(t) or t.startswith(("——", "—", "--"))
+
+
+def is_headnote(text: str) -> bool:
+    """``（2026年1月26日…第五次全体会议通过）``: a 题注 under a resolution's or a notice's title."""
+    return bool(re.fullmatch(r"[（(][^（）()]{6,80}[）)]", text.strip())) and bool(re.search(r"\d|通过|批准|发布", text))
 
 
 def headline_groups(block: list[Paragraph]) -> list[Group]:
@@ -204,14 +210,22 @@ class Draft:
     photo: bool = False
     closed: bool = False
     has_lead: bool = False
-    dated: bool = True  # every body paragraph so far opens with its own date (a brief of a round-up)
-    bulleted: bool = True  # every body paragraph so far is a ◆-item
     author: bool = False  # signed by an office holder (a commentary)
     first_line: int = 0
 
     @property
     def empty(self) -> bool:
         return not self.body and not self.groups
+
+    @property
+    def dated(self) -> bool:
+        """Every body paragraph opens with its own date (a brief of a round-up)."""
+        return bool(self.body) and all(opens_with_date(plain(b)) for b in self.body)
+
+    @property
+    def bulleted(self) -> bool:
+        """Every body paragraph is a ◆-item."""
+        return bool(self.body) and all(is_bullet_item(plain(b)) for b in self.body)
 
     @property
     def has_main_title(self) -> bool:
@@ -230,8 +244,6 @@ class Draft:
             norm = plain(text)
             if is_lead(norm):
                 self.has_lead = True
-            self.dated = self.dated and opens_with_date(norm)
-            self.bulleted = self.bulleted and is_bullet_item(norm)
             self.body.append(text)
             self.first_line = self.first_line or line
         if on:
@@ -254,7 +266,7 @@ class _Segmenter:
     def __init__(self, paragraphs: list[Paragraph], column: bool = True) -> None:
         self.column = column
         self.paras = _split_run_ins([p for p in paragraphs if p.text])
-        self.roles = _date_headings([role_of(p) for p in self.paras], self.paras)
+        self.roles = _broken_column_lines(_date_headings([role_of(p) for p in self.paras], self.paras), self.paras)
         self.drafts: list[Draft] = []
         self.cur: Draft | None = None
         self.pending: list[list[Group]] = []  # displaced headlines waiting for their leads
@@ -348,6 +360,10 @@ class _Segmenter:
         if role == CREDIT:
             if cur is None:
                 cur = self.new(line=p.line_no)
+            if not cur.body and cur.captions:
+                for caption in cur.captions:  # a photo item: its caption is its text
+                    cur.add_body(caption, p.line_no)
+                cur.captions = []
             cur.byline, cur.photo, cur.closed = t, True, True
             return
         if role == BYLINE:
@@ -355,7 +371,7 @@ class _Segmenter:
                 cur = self.new(line=p.line_no)
             cur.byline = f"{cur.byline} {t}" if cur.byline and not cur.body else (cur.byline or t)
             cur.credits.append(norm)
-            cur.author = cur.author or is_author_line(norm)
+            cur.author = cur.author or is_author_line(p.norm_display)
             if cur.body and not self.after:
                 cur.closed = True  # a byline under the text ends the article
             return
@@ -390,6 +406,8 @@ class _Segmenter:
         if cur is None or cur.closed or (role == LEAD and cur.body) or cur.starts_brief(norm):
             cur = self.new(self.pending.pop(0) if self.pending and role == LEAD else None, line=p.line_no)
         cur.add_body(t, p.line_no)
+        if not self.column and split_trailing_credit(norm):
+            cur.closed = True  # …（记者 王天晓）: the reporters' credit ends the item
 
     def headline_block(self, i: int, j: int) -> None:
         block = [p for p, r in zip(self.paras[i:j], self.roles[i:j], strict=True) if r == HEAD]
@@ -438,7 +456,7 @@ class _Segmenter:
                 cur.groups.extend(groups[:k])
                 groups = groups[k:]
         if (cur is not None and cur.body and not cur.closed and len(groups) == 1 and not groups[0].level
-                and after_block == BODY and not self.photo_ahead(j)
+                and after_block == BODY and not self.photo_ahead(j) and not groups[0].paras[0].run_in
                 and is_in_body_heading(groups[0].text, self.next_text(j))):
             cur.body.append(groups[0].text)  # an in-body section heading
             return
@@ -458,10 +476,9 @@ class _Segmenter:
 
 
 def is_in_body_heading(text: str, next_text: str) -> bool:
-    """A single headline line between two body paragraphs: an in-body section heading (小标题)
-    when it has a subhead's shape (:func:`looks_like_section_heading`, two spaced phrases or a
-    short phrase), unless the text under it opens with its own date or a lead, as a new
-    article does."""
+    """A single headline line between two body paragraphs is an in-body section heading (小标题)
+    or a line the layout broke off a sentence, unless the text under it opens with its own date
+    or a lead, as a new article does, or it is a date heading or an introducer (``…议程——``)."""
     if DATE_ONLY_RE.match(next_text):
         return True  # a notice's issuer above its date: the signature, kept with the text
     if opens_with_date(next_text) or is_lead(next_text):
@@ -469,9 +486,7 @@ def is_in_body_heading(text: str, next_text: str) -> bool:
     t = plain(text)
     if DATE_ONLY_RE.match(t):
         return False  # a date heading (today in history) opens an entry
-    if t.endswith(("——", "—", "：", ":")):
-        return False  # 本次会议议程——: a heading that introduces a list is an item of its own
-    return looks_like_section_heading(t) or bool(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", t)) or len(t) <= 12
+    return not t.endswith(("——", "—", "：", ":"))  # 本次会议议程——: it introduces an item of its own
 
 
 def _split_run_ins(paras: list[Paragraph]) -> list[Paragraph]:
@@ -479,14 +494,14 @@ def _split_run_ins(paras: list[Paragraph]) -> list[Paragraph]:
     headline paragraph and a body paragraph (one-paragraph-per-line pages only)."""
     out: list[Paragraph] = []
     for p in paras:
-        split = None if p.column or p.heading else split_run_in_headline(p.norm)
+        split = None if p.column or p.heading else split_run_in_headline(p.norm_display)
         if split is None:
             out.append(p)
             continue
-        k = _printed_offset(p.text, len(split[0]))
-        head, rest = p.text[:k].strip(), p.text[k:].strip()
-        out.append(Paragraph(head, blank_before=max(p.blank_before, 1), line_no=p.line_no, column=False,
-                             display=head))
+        k = _printed_offset(p.display, len(split[0]))
+        head, rest = p.display[:k].strip(), tidy_spaces(p.display[k:])
+        out.append(Paragraph(tidy_spaces(head), blank_before=max(p.blank_before, 1), line_no=p.line_no, column=False,
+                             display=head, run_in=True))
         out.append(Paragraph(rest, blank_before=0, line_no=p.line_no, column=False))
     return out
 
@@ -510,6 +525,19 @@ def _printed_offset(text: str, norm_offset: int) -> int:
         if not span:
             return i
         i = span[1]
+
+
+def _broken_column_lines(roles: list[str], paras: list[Paragraph]) -> list[str]:
+    """On OCR pages of columns, a short line that runs on into the next line (no blank line,
+    no indent opening a new block: ``举报人可通过书信、电话、电子邮`` / ``件等方式进行举报。``) is a
+    piece of a sentence the joining rules left, not a headline."""
+    out = list(roles)
+    for k, p in enumerate(paras[:-1]):
+        nxt = paras[k + 1]
+        if (out[k] == HEAD and p.column and not p.heading and roles[k + 1] == BODY and nxt.blank_before == 0
+                and not nxt.indented and re.search(r"[，、,]", p.norm) and p.norm[-1:].isalpha()):
+            out[k] = BODY
+    return out
 
 
 def _date_headings(roles: list[str], paras: list[Paragraph]) -> list[str]:
@@ -576,7 +604,7 @@ def classify_kind(title: str | None, subtitles: list[str], body: str, photo: boo
         return "notice"
     if title and DATE_ONLY_RE.match(title):
         return "other"  # a today-in-history entry, headed by its date
-    if is_data_item(body):
+    if is_data_item(body) or re.search(r"数据|统计公报", title or ""):
         return "data"
     if re.search(r"评论|时评|短评|述评|论坛|随笔|杂谈|观察", heads) or author:
         return "commentary"

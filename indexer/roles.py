@@ -54,6 +54,8 @@ _DATE_OPEN_RE = re.compile(
     r"(?:[，,]|[至到—\-]\d{1,2}日[，,]|消息[，,]|[" + HAN + r"]{2,6}[：:])"
 )
 MAX_HEADLINE_WIDTH = 46
+MAX_DECK_WIDTH = 90
+"""A deck of several spaced phrases (``罗清宇主持 魏民当选… 张新伟当选市长 …``) may run longer."""
 
 
 def is_lead(text: str) -> bool:
@@ -138,11 +140,18 @@ def is_outlet_line(text: str) -> bool:
 
 def split_trailing_credit(text: str) -> tuple[str, str] | None:
     """``…进行了确认。（李茜 赵素宾）`` -> (body, ``李茜 赵素宾``): reporters credited in
-    parentheses at the end of the last paragraph."""
+    parentheses at the end of the last paragraph. Without a role word (记者 …) every part must
+    read as a person's name, so an editorial note (``（公告另发）``) stays in the text."""
     m = TRAILING_CREDIT_RE.search(text)
     if not m:
         return None
-    return text[: m.start()].rstrip(), m.group("inner").strip()
+    inner = m.group("inner").strip()
+    if not re.match(r"(?:本报)?(?:记者|通讯员|见习记者)", inner):
+        from .entities import looks_like_person_name
+
+        if not all(looks_like_person_name(x) for x in re.split(r"[\s、]+", inner) if x):
+            return None
+    return text[: m.start()].rstrip(), inner
 
 
 def is_original_title(text: str) -> bool:
@@ -150,10 +159,23 @@ def is_original_title(text: str) -> bool:
     return bool(ORIGINAL_TITLE_RE.match(text))
 
 
+_DECK_PHRASE_RE = re.compile(
+    rf"^[{HAN}·、]{{2,16}}?等?(?:主持并讲话|出席并讲话|出席并致辞|主持|出席|参加|讲话|致辞|作安排|作部署|"
+    rf"提出工作要求|提出要求|调研|会见|看望|陪同|宣读[{HAN}]{{0,10}}|作[{HAN}]{{0,10}}报告|当选[{HAN}]{{1,20}})"
+    r"(?:会议并讲话|会议|活动)?$"
+)
+
+
 def is_attendance_line(text: str) -> bool:
-    """Deck lines that report who chaired/attended (``刘星主持并讲话 冯晓雷参加``); a headline
-    that reports a meeting (``冯晓雷主持召开会议``) is not one."""
-    return "召开" not in text and bool(ATTENDANCE_RE.match(text))
+    """Deck lines that report who chaired/attended (``刘星主持并讲话 冯晓雷参加``,
+    ``常书铭刘星王建忠出席 任秀红主持并讲话``, ``罗清宇主持 魏民当选市人大常委会主任``): every
+    phrase ends in such a verb. A headline that reports a meeting (``冯晓雷主持召开会议``) is not one."""
+    if "召开" in text:
+        return False
+    if ATTENDANCE_RE.match(text):
+        return True
+    phrases = [x for x in re.split(r"[ \u3000]+", text.strip()) if x]
+    return len(phrases) >= 2 and all(_DECK_PHRASE_RE.match(x) for x in phrases)
 
 
 def is_decoration(p: Paragraph) -> bool:
@@ -189,28 +211,43 @@ def is_headline_candidate(p: Paragraph) -> bool:
     t = p.norm
     if p.list_item or not t or is_lead(t) or is_photo_credit(t) or is_byline(t) or is_source_line(t):
         return False
+    if is_author_line(p.norm_display):
+        return False
     if MARKER_RE.fullmatch(t) or DATE_ONLY_RE.match(t) or NUMBERED_HEADING_RE.match(t) or SECTION_MARK_RE.match(t):
         return False
     if is_caption(t) or is_original_title(t) or BULLET_RE.match(t):
         return False
-    if text_width(t) > MAX_HEADLINE_WIDTH:
+    spaced_deck = len(re.findall(rf"[{HAN}] [{HAN}]", p.norm_display)) >= 2
+    if text_width(t) > (MAX_DECK_WIDTH if spaced_deck else MAX_HEADLINE_WIDTH):
         return False
     if ends_sentence(t) and not (t.endswith(("：", ":")) and p.heading):
         return False
     if t[-1] in "，、,":
         return False
+    if t.count("“") != t.count("”") or t.count("《") != t.count("》") or t.count("\"") % 2:
+        return False  # an open quote: a piece of a sentence broken by the layout
     bare = _outside_quotes(t)
     commas = bare.count("，") + bare.count(",")
     if any(c in bare[:-1] for c in "。！？；"):
         return False
     if p.column and (commas >= 2 or (commas and len(t) > 20)):
         return False  # a sentence fragment cut by the layout, not a headline
-    if not p.column and commas >= 2:
+    if not p.column and (commas >= 2 or (commas and not two_clause_headline(bare))):
         return False
     if re.search(r"[:：]", bare) and not COLUMN_LABEL_RE.match(t):
         if p.column or is_form_field(t):
             return False  # form fields (举报电话:…) and times (8:00) are body text
     return True
+
+
+_OPENER_END = re.compile(r"(?:强调|指出|表示|要求|认为|说|称|介绍|提出|显示|透露|获悉|了解到|看来|而言|来看|以来|期间|之际|同时)$")
+
+
+def two_clause_headline(text: str) -> bool:
+    """A guess: a headline with one comma joins two full clauses (``蓝佛安当选…主任，金湘军当选…省长``);
+    ``会议强调，…`` or ``今年以来，…`` opens a sentence instead."""
+    parts = re.split(r"[，,]", text)
+    return len(parts) == 2 and all(len(x) >= 6 for x in parts) and not _OPENER_END.search(parts[0])
 
 
 def opens_with_date(text: str) -> bool:
@@ -235,7 +272,7 @@ def role_of(p: Paragraph) -> str:
         return MARKER
     if is_photo_credit(t):
         return CREDIT
-    if is_byline(t):
+    if is_byline(t) or is_author_line(p.norm_display):
         return BYLINE
     if is_source_line(t):
         return SOURCE
