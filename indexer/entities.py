@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import segment
-from .normalize import to_simplified
+from .normalize import strip_glosses, to_simplified
 from .gazetteer import Division, Gazetteer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,8 +39,9 @@ _IS_HAN = re.compile(f"[{HAN}]")
 
 
 def _strip(text: str) -> str:
-    """Whitespace removed (OCR breaks inside names) and traditional characters simplified (晉中市)."""
-    return to_simplified(_WS.sub("", text or ""))
+    """Whitespace removed (OCR breaks inside names), pinyin glosses removed (``習(xí)近平``) and
+    traditional characters simplified (晉中市)."""
+    return to_simplified(_WS.sub("", strip_glosses(text or "")))
 
 
 # =========================================================================== jieba
@@ -459,7 +460,9 @@ _SURNAMES_1 = set(
     "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
     "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝封储钮智揭"
     "糜郁索荆尉郜禹闻惠弓平贝冀练茅鄢井卿都晋亓芮乐权逯郗仝蔺隗钦鄂于习阎栗扈暴来豆原信屠燕"
-    "邰廉巨蒿郇綦薄闰支双冶凤东郦濮"
+    "邰廉巨蒿郇綦薄闰支双冶凤东郦濮白訾琚拜贡操兀粟昝帅冼敬眭谈宓晁笪邸丰扶盖杭衡弘宦桓暨蓟"
+    "郏鞠阚亢蒯匡况旷赖劳厉郦禄满墨逄蓬皮浦谯丘秋裘容殳束宿危蔚乌鲜咸萧幸胥宣荀仰伊"
+    "湛祖竺诸滑蔡邴厍楼"
 )
 _SURNAMES_2 = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
@@ -467,8 +470,12 @@ _SURNAMES_2 = {
     "澹台", "万俟", "赫连", "拓跋", "钟离", "宗政", "濮阳", "公冶", "闻人",
 }
 # Given-name characters that signal we are reading a word, not a name.
-_NOT_GIVEN = set("某市省县区委的了在、，,。")
-_NOT_NAMES = {"干部", "班子", "成员", "同志", "代表", "委员", "主任", "书记", "群众"}
+_NOT_GIVEN = set("某市省县区委的了在、，,。他她我你")
+_NOT_NAMES = {"干部", "班子", "成员", "同志", "代表", "委员", "主任", "书记", "群众", "任上", "任内", "任期",
+              "任职", "任务", "全体", "全市", "全县", "全区", "全省", "全面", "同时", "同期", "主持", "出席",
+              "参加", "分别", "相关", "有关", "其他", "各位", "大家", "以及", "还有", "一同", "一起"}
+# Characters that never stand in a name read from a list without a known surname.
+_NOT_IN_UNKNOWN_NAME = set("的了在是和与及等对为就也都各这那其此该本我你他她们所把被让向从到将于以并或而及、")
 
 # Text right after a name: punctuation or a predicate (刘星主持, 王纯出席, 刘科手持 …).
 _AFTER_NAME = re.compile(
@@ -478,12 +485,13 @@ _AFTER_NAME = re.compile(
     r"向|与|和|及|应邀|陪同|手持|仍|翻出|看望|慰问|检查|考察|走访|部署|发表|前往|参观|接受|"
     r"详细|认真|带领|召开|致|还|则|又|首先|随后|亲自|同|是|将|把|从|于|以|通过|担任|兼|在|"
     r"的|了|并|已|被|曾|称|认为|回答|希望|充分|对此|一起|一同|先后|实地|现场|专题|主动|逐一|"
-    r"看到|谈到|告诉|坦言|感慨|笑着|正在|带头|领衔|作出|批示|签发|宣讲|讲授|解读|汇报)"
+    r"看到|谈到|告诉|坦言|感慨|笑着|正在|带头|领衔|作出|批示|签发|宣讲|讲授|解读|汇报|"
+    r"座谈|进行|集体|关于|当选|任|出任|兼任|辞去|不再|率队|率团|一道|共同|会同|商谈|对接|签约)"
 )
 # A third character that is a function word: read the name as two characters (李军在…),
 # unless (for the weaker ones, which also end given names: 李春和) a clear predicate follows.
-_FUNC3_STRONG = set("在说是将把从于以的了")
-_FUNC3_WEAK = set("和与及等对为就也向到赴并率同作致")
+_FUNC3_STRONG = set("在说是将把从于以的了等就")
+_FUNC3_WEAK = set("和与及对为也向到赴并率同作致任")
 _CLEAR_AFTER = re.compile(
     r"[，,。、；;：:！!？?）)]|$|主持|出席|参加|列席|讲话|致辞|指出|强调|表示|介绍|调研|说"
 )
@@ -496,25 +504,38 @@ _TITLE_WORDS = sorted(
     副科长 科长 副处长 处长 政委 副政委 主任委员 副主任委员 党组成员 监察专员 督察长 副主委 主委
     所长 副所长 站长 副站长 队长 副队长 大队长 支队长 总队长 街道办主任 工委书记
     委员长 副委员长 总理 副总理 国务委员 一级巡视员 二级巡视员 巡视员 一级调研员 二级调研员
-    纪委委员 监委委员 党委委员 党组委员 常委会委员 党工委委员""".split(),
+    纪委委员 监委委员 党委委员 党组委员 常委会委员 党工委委员 常务委员会委员 委员会委员
+    大会主席团常务主席 主席团常务主席 大会执行主席 执行主席 常务主席 团长 副团长 司令员 副司令员 政治委员 参谋长 副参谋长 宣传部长 组织部长 统战部长
+    总监 副总监 总经济师 总工程师 馆长 副馆长 社长 副社长 主委""".split(),
     key=len,
     reverse=True,
 )
 _LEVEL = r"(?:中央|国家|全国|自治区|省|市|州|盟|区|县|旗|镇|乡|街道|村|社区)"
-_PLACE = rf"(?:[{HAN}]{{2,4}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|村|社区))"
+# a character of a place or organ name: not a function word or a verb that starts a clause
+_NAME_CHAR = rf"(?:(?![由的在与和及向对为是把将从到等还有也就了访选任当])[{HAN}])"
+_PLACE = rf"(?:{_NAME_CHAR}{{2,6}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|村|社区))"
+_SESSION = r"(?:第?[一二三四五六七八九十]+届|大会主席团|主席团|大会)"
 _BODY = (
     r"(?:党委|党组|党工委|党总支|党支部|纪委监委|纪委|监委|监察委|政法委|组织部|宣传部|统战部|"
-    r"人大常委会|人大|政协|人民政府|政府|总工会|工会|妇联|团委|中级人民法院|人民法院|人民检察院|"
-    r"检察院|法院|常委会|村委会|居委会|委|"
-    rf"[{HAN}]{{1,8}}?(?:局|厅|委员会|办公室|办|科|处))"
+    r"人大常委会|人大|政协|人民政府|政府|总工会|工会|妇联|团委|中级人民法院|高级人民法院|人民法院|人民检察院|"
+    r"检察院|法院|人民代表大会常务委员会|人民代表大会|常务委员会|常委会|村委会|居委会|委|军分区|警备区|"
+    rf"{_NAME_CHAR}{{0,6}}?代表团|{_NAME_CHAR}{{1,10}}?(?:局|厅|委员会|工委|办公室|办|科|处|组|支队|总队|大队)|"
+    rf"{_NAME_CHAR}{{1,6}}?(?=局长|部长|厅长|处长|科长|所长|站长|院长|馆长|社长))"
 )
-_TITLE_WORD = "(?:" + "|".join(_TITLE_WORDS) + ")"
-_UNIT = rf"(?:(?:{_PLACE}|{_LEVEL}|{_BODY}){{0,5}}?{_TITLE_WORD})"
-# Allowed just before a title: a non-Han character or a function word (由市委书记…).
-_TITLE_LEFT = r"(?:(?<![" + HAN + r"])|(?<=[由和与及同是为任的了对向请邀在据经并等即讯日]))"
-_TITLE_RE = re.compile(rf"{_TITLE_LEFT}(?P<title>{_UNIT}(?:、{_UNIT})*)")
-_LIST_RE = re.compile(rf"{_TITLE_LEFT}(?P<title>(?:中央|国家|省|市|区|县|州|盟|旗|镇|乡)领导(?:同志)?)")
-_GENSEC_RE = re.compile(r"总书记")
+_TITLE_WORD = "(?:" + "|".join(_TITLE_WORDS) + ")(?!台)"
+_MODIFIER = r"(?:原|代理|时任|前任)?"
+_UNIT = rf"(?:{_MODIFIER}(?:{_PLACE}|{_LEVEL}|{_SESSION}|{_BODY}){{0,6}}?{_MODIFIER}{_TITLE_WORD})"
+# a chain may hold a deputy's seat before the office (市人大代表、县委书记柴哲)
+_CHAIN_ITEM = rf"(?:{_UNIT}|(?:{_PLACE}|{_LEVEL}|{_BODY}){{1,3}}?代表)"
+# Allowed just before a title: a non-Han character, a function word (由市委书记…), or 本次/本届.
+_TITLE_LEFT = r"(?:(?<![" + HAN + r"])|(?<=[由和与及同是为任的了对向请邀在据经并等即讯日有])|(?<=本次)|(?<=本届))"
+_TITLE_RE = re.compile(rf"{_TITLE_LEFT}(?P<title>(?:{_CHAIN_ITEM}、)*{_UNIT})(?:有|为|是)?")
+_GROUP_LABEL = (
+    rf"(?:(?:{_PLACE}|{_LEVEL}|{_BODY})?(?:党政军|四套班子|四大班子|党政|班子)?领导(?:同志)?|"
+    rf"(?:{_PLACE}|{_LEVEL}|{_BODY})?(?:班子成员|两长))"
+)
+_LIST_RE = re.compile(rf"{_TITLE_LEFT}(?P<title>{_GROUP_LABEL})")
+_NAME_BEFORE_TITLE_RE = re.compile(r"总书记|(?<!副)总理|副总理|委员长")
 # Organisations whose staff are not officials even with a 书记/主任 title.
 _NON_PUBLIC = re.compile(r"公司|集团|企业|银行|工厂|[^国]厂|商店|饭店|酒店|门店|协会|商会|学校|中学|小学|大学|学院|医院|车间")
 
@@ -547,12 +568,15 @@ def _name_at(text: str, i: int, after: re.Pattern[str] = _AFTER_NAME) -> str | N
     """The person name starting at ``i``, if what follows it is a plausible boundary."""
     sl = _is_surname_start(text, i)
     if not sl:
-        return None
+        return _foreign_name_at(text, i)
+    foreign = _foreign_name_at(text, i)
+    if foreign:
+        return foreign
     lengths = [sl + 2, sl + 1]
     third = text[i + sl + 1] if len(text) > i + sl + 1 else ""
-    if third in _FUNC3_STRONG or (
-        third in _FUNC3_WEAK and not _CLEAR_AFTER.match(text, i + sl + 2)
-    ):
+    if third in _FUNC3_STRONG:
+        lengths = [sl + 1]  # 刘锋就主持, 李真等参加
+    elif third in _FUNC3_WEAK and not _CLEAR_AFTER.match(text, i + sl + 2):
         lengths = [sl + 1, sl + 2]
     best: tuple[int, str] | None = None
     for ln in lengths:
@@ -570,11 +594,43 @@ def _name_at(text: str, i: int, after: re.Pattern[str] = _AFTER_NAME) -> str | N
     return best[1] if best else None
 
 
-_LIST_END_PRED = re.compile(r"出席|参加|列席|陪同|参会|等")
+_FOREIGN_NAME_RE = re.compile(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+")
+
+
+def _foreign_name_at(text: str, i: int) -> str | None:
+    """A transliterated name with a middle dot (``昭西苏曼·西萨銮萨``)."""
+    m = _FOREIGN_NAME_RE.match(text, i)
+    if not m or len(m.group()) > 16:
+        return None
+    return m.group()
+
+
+def _list_item_name(item: str) -> str | None:
+    """The name in one item of a 、-list after a title or a group label: a known surname and
+    a boundary (:func:`_name_at`), or — a list says its items are people — any two or three
+    Han characters without function characters (rare surnames: 仝, 亓, 琚 …)."""
+    item = re.sub(r"[（(][^（）()]{1,12}[）)]", "", item)  # 丁国华（市人大）
+    item = re.sub(r"(?:等同志|同志|等)$", "", item)
+    if not item:
+        return None
+    name = _name_at(item + "，", 0)
+    if name:
+        return name
+    if 2 <= len(item) <= 3 and re.fullmatch(rf"[{HAN}]+", item) and not set(item) & _NOT_IN_UNKNOWN_NAME \
+            and item not in _NOT_NAMES and not re.search(_TITLE_WORD + "$", item):
+        return item
+    return None
+
+
+_LIST_END_PRED = re.compile(r"出席|参加|列席|陪同|参会|等|在主席台|当选|任|分别")
+_ITEM_RE = re.compile(rf"[{HAN}·]+(?:[（(][^（）()]{{1,12}}[）)])?")
 
 
 def _names_list(text: str, pos: int) -> tuple[list[str], int]:
-    """Names from ``pos`` on: ``X、Y、Z`` (and a last ``，W出席`` item), with the end offset."""
+    """Names from ``pos`` on: ``X、Y、Z`` (and a last ``，W出席`` item), with the end offset.
+
+    Each 、-separated item is read on its own (:func:`_list_item_name`), so one name that
+    is not recognised does not end the list."""
     names: list[str] = []
     name = _name_at(text, pos)
     if not name:
@@ -583,37 +639,123 @@ def _names_list(text: str, pos: int) -> tuple[list[str], int]:
     pos += len(name)
     while pos < len(text) and text[pos] in "、，,和及与":
         sep = text[pos]
+        if sep == "、":
+            m = _ITEM_RE.match(text, pos + 1)
+            if not m:
+                break
+            nxt = _name_at(text, pos + 1)
+            if nxt is None:
+                item_end = _item_end(text, pos + 1, m.end())
+                nxt = _list_item_name(text[pos + 1:item_end])
+                if nxt is None:
+                    break
+                step = item_end - pos - 1
+            else:
+                step = len(nxt)
+                if text.startswith(("（", "("), pos + 1 + step):
+                    close = re.match(r"[（(][^（）()]{1,12}[）)]", text[pos + 1 + step:])
+                    step += len(close.group()) if close else 0
+            names.append(nxt)
+            pos += 1 + step
+            continue
         nxt = _name_at(text, pos + 1)
         if not nxt:
             break
-        if sep != "、":
-            # 汤志平，于英杰出席 / 王刚和李四出席: a comma or conjunction only continues a
-            # list when the item ends in the shared predicate
-            if not _LIST_END_PRED.match(text, pos + 1 + len(nxt)):
-                break
+        # 汤志平，于英杰出席 / 王刚和李四出席: a comma or conjunction only continues a
+        # list when the item ends in the shared predicate
+        if not _LIST_END_PRED.match(text, pos + 1 + len(nxt)):
+            break
         names.append(nxt)
         pos += 1 + len(nxt)
-        if sep != "、":
-            break
+        break
     return names, pos
+
+
+def _item_end(text: str, start: int, end: int) -> int:
+    """Where a list item ends: at the next separator, or before a predicate that closes the
+    list (``石新亭以及…``, ``王波在主席台就座``)."""
+    m = re.search(r"以及|及|和|与|等|在|出席|参加|列席|陪同|当选|分别|同志", text[start + 2:end])
+    return start + 2 + m.start() if m else end
+
+
+# --- titles after the name ---------------------------------------------------------------------
+
+_NAMES_BEFORE = rf"(?P<names>[{HAN}·]{{2,8}}?(?:、[{HAN}·]{{2,8}}?)*)"
+_ELECTED_RE = re.compile(
+    rf"{_NAMES_BEFORE}(?:等\d+名同志|等同志|同志|等)?"
+    rf"(?:当选为|当选|被选举为|被任命为|被决定任命为|升任|出任|兼任|担任|就任|调任|转任|现任|继任|任)"
+    rf"(?P<title>{_UNIT}(?:、{_UNIT})*)"
+)
+_APPOINT_RE = re.compile(rf"任命(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?为(?P<title>(?:{_MODIFIER}{_UNIT})(?:、{_MODIFIER}{_UNIT})*)")
+_RESIGN_RE = re.compile(rf"接受(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?辞去(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
+
+
+def _names_before(chunk: str) -> list[str]:
+    """The names of ``X、Y`` right before 当选/任: read from the end, each item on its own."""
+    names = []
+    for item in chunk.split("、"):
+        item = re.sub(r"(?:等\d+名同志|等同志|同志|等)$", "", item)
+        m = re.search(rf"[{HAN}·]{{2,8}}$", item)
+        if not m:
+            continue
+        cand = m.group()
+        name = None
+        for ln in (3, 2, 4):  # the tail of the text before the verb: 经选举，孙为军 -> 孙为军
+            tail = cand[-ln:]
+            if len(tail) == ln and (_is_surname_start(tail, 0) and _valid_name(tail, _is_surname_start(tail, 0))):
+                name = tail
+                break
+        if name is None and "·" in cand:
+            name = cand
+        if name:
+            names.append(name)
+    return names
+
+
+def _titles_after_names(text: str) -> list[tuple[str, str, int]]:
+    """(name, title, offset) from 当选/任/任命…为/接受…辞去…职务: the office elected to, appointed
+    to or resigned (``张文伟当选大同市监察委员会主任``, ``李正印任吕梁代表团团长``,
+    ``任命蓝佛安为山西省人民政府副省长``, ``接受林武辞去山西省人民政府省长职务``)."""
+    out: list[tuple[str, str, int]] = []
+    for m in _APPOINT_RE.finditer(text):
+        name = _name_at(text, m.start("name")) or (m.group("name") if "·" in m.group("name") else None)
+        if name and name == m.group("name"):
+            out.append((name, m.group("title"), m.start()))
+    for m in _RESIGN_RE.finditer(text):
+        name = _list_item_name(m.group("name"))  # the pattern says it is a person: rare surnames too
+        if name == m.group("name"):
+            out.append((name, m.group("title"), m.start()))
+    for m in _ELECTED_RE.finditer(text):
+        if _NON_PUBLIC.search(m.group("title")):
+            continue
+        for name in _names_before(m.group("names")):
+            out.append((name, m.group("title"), m.start()))
+    return out
+
+
+def _is_group_label(title: str) -> bool:
+    return title.endswith(("领导", "领导同志", "班子成员", "两长"))
 
 
 def extract_leaders(text: str) -> dict[str, str]:
     """Officials named in the text: ``{name: office title as printed}``, first mention first.
 
     An official is a name printed right after a public-office title (市委副书记、市长刘星;
-    the title keeps its printed organ chain, 巴南区双河口镇茶店村党总支书记、村委会主任),
-    every name of a list after such a title or after 市领导/省领导/区领导/县领导 (the label is
-    the title), and 习近平 where printed as 习近平总书记.  Reporters, company staff and
-    anonymised names (高某某) are never produced: no title precedes them, the title belongs to
-    a company, or the name fails the surname/given-name checks.
+    the title keeps its printed organ chain, 巴南区双河口镇茶店村党总支书记、村委会主任;
+    session roles such as 大会主席团常务主席、执行主席 and 代表团团长 count), every name of a list
+    after such a title or after a group label (市领导, 省党政军领导, 县四套班子领导, 班子成员 —
+    the label is the title), a name before the office it is elected or appointed to or resigns
+    (X当选…, 任命X为…, 接受X辞去…职务, X任…), and a name before 总书记/总理/委员长 (习近平总书记).
+    One title per name: an office beats a group label, otherwise the first printed.
+    Reporters, company staff and anonymised names (高某某) are never produced: no title
+    precedes them, the title belongs to a company, or the name fails the name checks.
     """
     text = _strip(text)
     found: dict[str, tuple[int, str]] = {}
 
     def add(name: str, title: str, at: int) -> None:
-        if name not in found:
-            found[name] = (at, title)
+        if name not in found or (_is_group_label(found[name][1]) and not _is_group_label(title)):
+            found[name] = (min(at, found[name][0]) if name in found else at, title)
 
     pos = 0
     while True:
@@ -635,8 +777,10 @@ def extract_leaders(text: str) -> dict[str, str]:
         names, _ = _names_list(text, m.end())
         for n in names:
             add(n, m.group("title"), m.start())
-    for m in _GENSEC_RE.finditer(text):
-        # 习近平总书记: the name precedes the title
+    for name, title, at in _titles_after_names(text):
+        add(name, title, at)
+    for m in _NAME_BEFORE_TITLE_RE.finditer(text):
+        # 习近平总书记 / 李强总理: the name precedes the title
         for ln in (3, 2, 4):
             s = m.start() - ln
             if s < 0:
@@ -644,7 +788,7 @@ def extract_leaders(text: str) -> dict[str, str]:
             sl = _is_surname_start(text, s)
             name = text[s : m.start()]
             if sl and _valid_name(name, sl) and (s == 0 or not _IS_HAN.match(text[s - 1]) or ln == 3):
-                add(name, "总书记", s)
+                add(name, m.group(), s)
                 break
     ordered = sorted(found.items(), key=lambda kv: kv[1][0])
     return {name: title for name, (_, title) in ordered}

@@ -7,6 +7,7 @@ what the CLI prints is exactly what gets indexed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .article import Article
@@ -24,7 +25,12 @@ class Enricher:
 
     def __call__(self, article: Article, home_region: str | None) -> None:
         # sentence breaks between headline parts and body: the extractors strip whitespace
-        text = "。\n".join([p for p in (article.title, *article.subtitles) if p] + [article.body])
+        # the author line of a signed article (吉县县委书记 崔绍民) and photo captions name people and
+        # places too; a reporter's byline has no office title, so it adds no official
+        byline = re.sub(r"\s*(?=(?:本报|本台)?(?:记者|通讯员|见习记者|特约记者))", "。", article.byline or "")
+        extra = [byline, *article.captions]
+        text = "。\n".join([p for p in (article.title, *article.subtitles) if p] + [article.body]
+                           + [x for x in extra if x])
         article.regions = extract_regions(text, self.gazetteer, home_region)
         titles = extract_leaders(text)
         article.leader_titles = titles
