@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -80,7 +81,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 _FACILITY_SUFFIX = re.compile(
     r"(?:[一二三四五六七八九十]中|第?[一二三四五六七八九十]+(?:中学|小学)|中学|小学|大学|学院|"
     r"职业|医院|动物园|植物园|博物馆|纪念馆|图书馆|美术馆|体育馆|体育场|大剧院|剧院|"
-    r"木塔|古城|石窟|都市圈|机场|火车站|高铁站|南站|北站|东站|西站|大街|大道|路|街|"
+    r"木塔|古城|老城|石窟|都市圈|机场|火车站|高铁站|南站|北站|东站|西站|大街|大道|路|街|"
+    r"会堂|礼堂|文化宫|会议中心|剧场|[东西南北]区|片区|"
     r"广场|公园|宾馆|饭店|酒店|大厦|经济技术开发区|开发区|高新区|经开区|示范区|园区|"
     r"日报|晚报|电视台|广播|老陈醋|陈醋|方言)"
 )
@@ -114,7 +116,7 @@ _REF_BAD_BEFORE = {
 
 def _ref_pattern(level: str) -> re.Pattern[str]:
     return re.compile(
-        rf"(?P<pron>[我全本]){level}|(?P<organ>{level})(?!场|民|区|县|值|面|井|容|政(?!府))"
+        rf"(?P<pron>[我全本]){level}|(?P<organ>{level})(?!场|民|区|县|值|面|井|容|政(?!府|协))"
         + _ORGAN
     )
 
@@ -354,6 +356,9 @@ def _resolve(
         return d
     # elsewhere in China: a prefecture's short name read by jieba as a place on its own
     prefs = [d for d in cands if d.level == "prefecture"]
+    # … and only where the text also names its province or its full name (西安 beside 陕西;
+    # not 延安 in a history of the revolutionary years)
+    prefs = [d for d in prefs if d.name in text or any(a in text for a in idx.province_prefixes.get(d.province, ()))]
     if len(prefs) == 1 and not _embedded_in_word(text, start, end, idx):
         lo = max(0, start - 4)
         pos = 0
@@ -365,14 +370,43 @@ def _resolve(
     return None
 
 
-def _home_refs(text: str, gz: Gazetteer, home: Division | None, taken: list[tuple[int, int]]) -> set[str]:
-    """Resolve 我市 / 全区 / 县委 … to the home region (or its prefecture) when the level fits."""
+def deictic_city(home: Division | None, named: list[Division], text: str, gz: Gazetteer) -> Division | None:
+    """The city that 市委 / 全市 / 市长 … refer to.
+
+    In a prefecture's paper, an article about one of its county-level cities that never names
+    the prefecture (高平市七届人大… 市委书记…) means that city; on a portal with no home region,
+    they mean the prefecture of the county-level divisions the article names, when there is
+    one (尧都区 … 在市委、市政府坚强领导下 -> 临汾市)."""
+    if home is not None and home.level == "prefecture":
+        cities = {d.name: d for d in named if d.kind == "县级市" and d.parent_code == home.code}
+        home_names = {n for n in (home.name, home.short_name) if n}
+        if len(cities) == 1 and not any(n in text for n in home_names):
+            return next(iter(cities.values()))
+        return home
     if home is None:
-        return set()
-    parent = gz.parent_division(home)
+        parents = {d.parent_code for d in named if d.level == "county" and d.kind != "县级市"}
+        prefectures = [d for d in named if d.level == "prefecture"]
+        if len(parents) == 1 and not prefectures:
+            return gz.by_code(next(iter(parents)))
+    return None
+
+
+def _home_refs(text: str, gz: Gazetteer, home: Division | None, taken: list[tuple[int, int]],
+               named: list[Division] | None = None) -> set[str]:
+    """Resolve 我市 / 全区 / 县委 … to the home region (or its prefecture) when the level fits."""
+    named = named or []
     targets: dict[str, Division | None] = {}
-    if home.level == "prefecture":
-        targets["市"] = home
+    if home is None:
+        city = deictic_city(None, named, text, gz)
+        if city is None:
+            return set()
+        targets["市"] = city
+        home = city
+    parent = gz.parent_division(home)
+    if "市" in targets:
+        pass
+    elif home.level == "prefecture":
+        targets["市"] = deictic_city(home, named, text, gz)
     elif home.kind == "县级市":
         targets["市"] = home
     elif home.kind == "市辖区":
@@ -397,7 +431,8 @@ def _home_refs(text: str, gz: Gazetteer, home: Division | None, taken: list[tupl
     return found
 
 
-def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = None) -> list[str]:
+def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = None,
+                    exclude: Iterable[str] = ()) -> list[str]:
     """Canonical full names of the prefecture- and county-level divisions the text names.
 
     Provinces are never returned.  See the module docstring for the rules; in short: full
@@ -406,9 +441,12 @@ def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = N
     and word-like full names (城区, 矿区) need a parent-name prefix, an organ word after them
     or a neighbouring place in a 、-list; names elsewhere in China need their province or
     parent as prefix unless they are prefecture short names that jieba tags as places.
-    我市/全区/县委 … are resolved to ``home_region`` when its level fits.
+    我市/全区/县委 … are resolved to ``home_region`` when its level fits (see :func:`deictic_city`).
+    ``exclude``: strings that are not places (the article's officials and reporters).
     """
     text = _strip(text)
+    for name in sorted({n for n in exclude if n}, key=len, reverse=True):
+        text = text.replace(name, "□" * len(name))  # people's names: 冯原平 holds no 原平市
     if not text:
         return []
     idx = _index(gazetteer)
@@ -445,7 +483,8 @@ def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = N
                 accepted.add((m.start, m.end))
                 result.add(d.name)
                 changed = True
-    result |= _home_refs(text, gazetteer, home, taken)
+    named = [d for n in result if (d := gazetteer.get(n)) is not None]
+    result |= _home_refs(text, gazetteer, home, taken, named)
     return sorted(result)
 
 

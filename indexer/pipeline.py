@@ -31,10 +31,11 @@ class Enricher:
         extra = [byline, *article.captions]
         text = "。\n".join([p for p in (article.title, *article.subtitles) if p] + [article.body]
                            + [x for x in extra if x])
-        article.regions = extract_regions(text, self.gazetteer, home_region)
         titles = extract_leaders(text)
         article.leader_titles = titles
         article.leaders = list(titles)
+        article.regions = extract_regions(text, self.gazetteer, home_region,
+                                          exclude=[*article.leaders, *article.reporters])
 
 
 def parse_text(
