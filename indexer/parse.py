@@ -649,7 +649,7 @@ def attach_orphans(drafts: list[Draft]) -> list[Draft]:
         if best is None:
             out.append(d)
         else:
-            best.fragments.extend(d.body)
+            best.fragments.extend([*d.body, *d.fragments])  # an orphan may hold an earlier orphan
     return out
 
 
