@@ -35,7 +35,7 @@ from .faults import checkpoint
 from .locking import RunLock
 from .article import Article
 from .gazetteer import Gazetteer
-from .pipeline import Enricher, parse_text
+from .pipeline import PARSER_VERSION, Enricher, parse_text
 from .register import build_register, register_generation, save_register
 from .schema import SCHEMA_VERSION, build_schema, issue_order_keys
 from .textio import PageReadError, read_page
@@ -66,6 +66,7 @@ class IndexSummary:
     problems: list[Problem] = field(default_factory=list)  # skipped entries (exit code 1)
     warnings: list[Problem] = field(default_factory=list)  # repaired and indexed (exit code 1)
     plan: list[str] = field(default_factory=list)  # what changes (or would, with --dry-run)
+    reparsed: str | None = None  # why every page was parsed again (a new parser version)
 
     @property
     def changed(self) -> bool:
@@ -80,8 +81,9 @@ class IndexSummary:
         if self.dry_run:
             return f"dry run: pages {verb}: {counts}; nothing was written; {self.seconds:.1f} s"
         nothing = "" if self.changed else "nothing to do; "
+        why = f"{self.reparsed}; " if self.reparsed else ""
         return (
-            f"pages: {counts}; {nothing}{self.articles_written} articles written, {self.articles_total} in the index; "
+            f"pages: {counts}; {why}{nothing}{self.articles_written} articles written, {self.articles_total} in the index; "
             f"{self.seconds:.1f} s; index {self.index_bytes / 1e6:.1f} MB"
         )
 
@@ -303,6 +305,14 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     rebuild = full or current is None or meta.get("schema_version") != SCHEMA_VERSION
     if current is not None and rebuild and not full:
         log(f"index schema {meta.get('schema_version')} -> {SCHEMA_VERSION}: rebuilding every page")
+    # articles cut by an older parser are replaced: every page in scope is parsed again
+    reparse = not rebuild and meta.get("parser_version", 1) != PARSER_VERSION
+    if reparse:
+        summary.reparsed = f"parser {meta.get('parser_version', 1)} -> {PARSER_VERSION}: every page re-parsed"
+        if paper is not None or since is not None:
+            paper = since = None  # the new version is recorded for the whole index, so all of it is re-parsed
+            summary.reparsed += " (--paper/--since ignored)"
+        log(summary.reparsed)
     ix_old = windex.open_dir(str(current), indexname=INDEX_NAME) if current else None
     indexed = load_manifest(current, ix_old) if ix_old is not None else {}
     # the dictionary only grows (officials found later are added), so earlier documents
@@ -329,7 +339,7 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             summary.warnings.append(Problem(ref.path, page.warning))
         digest = content_hash(page.text)
         old = indexed.get(ref.key)
-        if old == digest and not rebuild:
+        if old == digest and not rebuild and not reparse:
             summary.unchanged += 1
             continue
         todo.append((ref, page.text, digest, old is not None))
@@ -366,7 +376,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         # the dictionary is written before the commit: a superset is harmless, a missing word is not
         write_userdict(target, seg.user_words)
         _atomic_write(target / META_FILE,
-                      json.dumps({"schema_version": SCHEMA_VERSION, "dictionary": seg.fingerprint}, indent=1))
+                      json.dumps({"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION,
+                                  "dictionary": seg.fingerprint}, indent=1))
         if changes or removed or purged or rebuild:
             _write(ix, changes, removed + purged, gazetteer, target, summary)
     except OSError as exc:

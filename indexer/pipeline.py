@@ -17,6 +17,13 @@ from .gazetteer import Gazetteer
 from .parse import PageInfo, parse_page
 
 
+PARSER_VERSION = 2
+"""Bump when the parser or the extractors change what a page yields: ``jinbao index`` then
+re-parses every page (an index must not keep articles cut by an older parser). 1: issues 3–8;
+2: page furniture, web layouts, round-ups, run-in headlines, captions, reporters, session roles
+and titles after names (issue 12)."""
+
+
 @dataclass
 class Enricher:
     """Fills ``regions``, ``leaders`` and ``leader_titles`` of an article."""

@@ -126,3 +126,34 @@ def test_parallel_build_equals_sequential(tmp_path, gazetteer, monkeypatch):
         a = seq.get("/api/search", query_string={"q": q, "per_page": 100}).get_json()
         b = par.get("/api/search", query_string={"q": q, "per_page": 100}).get_json()
         assert a["total"] == b["total"] and {r["id"] for r in a["results"]} == {r["id"] for r in b["results"]}
+
+
+def test_new_parser_version_reparses_every_page(tmp_path, gazetteer, monkeypatch):
+    """An index built by an older parser is re-parsed page by page on the next ordinary run
+    (no --full), the summary says why, and the run after it has nothing to do."""
+    import indexer.build as build
+    from indexer.build import active_dir, load_meta
+
+    archive = copy_archive(tmp_path)
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, gazetteer=gazetteer)
+    meta_path = active_dir(index_dir) / build.META_FILE
+    assert load_meta(active_dir(index_dir))["parser_version"] == build.PARSER_VERSION
+    ids_before = sorted(stored_ids(index_dir))
+
+    # the index as an older parser left it: same pages, an older version in the meta
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["parser_version"] = build.PARSER_VERSION - 1
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    generation = active_dir(index_dir).name
+
+    # even a run limited to one paper re-parses all of them
+    upgraded = build_index(archive, index_dir, gazetteer=gazetteer, paper="luzhou")
+    assert (upgraded.added, upgraded.updated, upgraded.unchanged) == (0, 5, 0)
+    assert f"parser {build.PARSER_VERSION - 1} -> {build.PARSER_VERSION}: every page re-parsed" in upgraded.line()
+    assert active_dir(index_dir).name == generation  # an in-place commit, not a manual --full
+    assert sorted(stored_ids(index_dir)) == ids_before
+    assert load_meta(active_dir(index_dir))["parser_version"] == build.PARSER_VERSION
+
+    after = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert after.unchanged == 5 and after.reparsed is None and "nothing to do" in after.line()
