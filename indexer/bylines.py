@@ -16,26 +16,40 @@ from .normalize import plain
 
 HAN = "\u4e00-\u9fff"
 _ROLE = r"(?:本报|本台|本刊|新华社|特约|融媒|全媒体|太报全媒体)?(?:见习记者|特约记者|首席记者|摄影记者|记者|通讯员|实习生)"
-_NAMES = rf"[{HAN}·]{{2,4}}(?:\s*[、 ]\s*[{HAN}·]{{2,4}})*"
-_ROLE_NAMES_RE = re.compile(rf"{_ROLE}\s*(?P<names>{_NAMES})")
 _LEAD_PARENS_RE = re.compile(r"^[^（(]{0,16}[（(](?P<inner>[^（）()]{2,40})[）)]")
 _NAMES_ONLY_RE = re.compile(rf"^(?P<names>[{HAN}·]{{2,4}}(?:\s*[、 ]\s*[{HAN}·]{{2,4}})*)$")
 _NOT_NAMES = {"报道", "摄影", "通讯", "记者", "本报", "综合", "整理", "编辑", "实习", "全媒体"}
 
 
-def _names(chunk: str) -> list[str]:
-    out = []
-    for name in re.split(r"[\s、]+", chunk.strip()):
-        name = re.sub(r"(?:报道|摄)$", "", name)
-        if 2 <= len(name) <= 4 and name not in _NOT_NAMES and re.fullmatch(rf"[{HAN}·]+", name):
+_ROLE_RE = re.compile(_ROLE)
+
+
+def _names_after_roles(chunk: str, names_only: bool = False) -> list[str]:
+    """Names that follow a role word in ``chunk`` (``记者 张三 李四 通讯员 王五``, spaces optional
+    around the role words); with ``names_only`` a chunk without a role word is names too."""
+    spaced = _ROLE_RE.sub(lambda m: f" {m.group()} ", chunk)
+    tokens = [t for t in re.split(r"[\s、，,]+", spaced) if t]
+    has_role = any(_ROLE_RE.fullmatch(t) for t in tokens)
+    if not has_role and not (names_only and _NAMES_ONLY_RE.match(chunk.strip())):
+        return []
+    out: list[str] = []
+    active = not has_role
+    for t in tokens:
+        if _ROLE_RE.fullmatch(t):
+            active = True
+            continue
+        name = re.sub(r"(?:报道|摄)$", "", t)
+        if active and 2 <= len(name) <= 4 and name not in _NOT_NAMES and re.fullmatch(rf"[{HAN}·]+", name):
             out.append(name)
+        else:
+            active = False
     return out
 
 
 def reporters_of(texts: list[str]) -> list[str]:
     """Reporters in the lead's parentheses and in credit lines, in order, once each.
 
-    ``texts``: the article's first paragraph, then its bylines and credits."""
+    ``texts``: the article's first paragraph (as printed, spaces kept), then its bylines and credits."""
     found: list[str] = []
     for k, raw in enumerate(texts):
         text = plain(raw or "").strip()
@@ -50,11 +64,7 @@ def reporters_of(texts: list[str]) -> list[str]:
         else:
             chunks = [text.strip("（）() ")]
         for chunk in chunks:
-            hits = list(_ROLE_NAMES_RE.finditer(chunk))
-            names = [n for m in hits for n in _names(m.group("names"))]
-            if not hits and k > 0 and _NAMES_ONLY_RE.match(chunk):
-                names = _names(chunk)
-            for n in names:
+            for n in _names_after_roles(chunk, names_only=k > 0):
                 if n not in found:
                     found.append(n)
     return found

@@ -233,8 +233,20 @@ def continues_across_break(prev: str, nxt: str, blanks: int) -> bool:
     p = _NUMBERED_RE.sub("", p)
     if p[-1:] in "，、,":
         return not blanks or bool(_SENTENCE_MARKS.search(nxt))
+    if blanks and two_clause_headline(_outside_quotes(p)):
+        return False  # 蓝某当选…主任，金某当选…省长: a headline of two clauses
     prose = bool(_CLAUSE_MARKS.search(_outside_quotes(p))) or text_width(p) > MAX_COLUMN_WIDTH
     return prose and bool(_SENTENCE_MARKS.search(nxt) or ends_sentence(nxt))
+
+
+_OPENER_END = re.compile(r"(?:强调|指出|表示|要求|认为|说|称|介绍|提出|显示|透露|获悉|了解到|看来|而言|来看|以来|期间|之际|同时)$")
+
+
+def two_clause_headline(text: str) -> bool:
+    """A guess: a headline with one comma joins two full clauses (``蓝佛安当选…主任，金湘军当选…省长``);
+    ``会议强调，…`` or ``今年以来，…`` opens a sentence instead."""
+    parts = re.split(r"[，,]", text)
+    return len(parts) == 2 and all(len(x) >= 6 for x in parts) and not _OPENER_END.search(parts[0])
 
 
 @dataclass

@@ -1,17 +1,22 @@
 """Split a newspaper page into articles.
 
-1. The page becomes paragraphs (:mod:`indexer.layout`).
-2. Each paragraph gets a role (:func:`role_of`): headline candidate, lead (本报讯…),
-   body, jump marker, photo credit, byline, source line, page decoration.
-3. Articles are cut where the roles say one ends and the next begins. Most pages print
-   headlines before their bodies; some OCR dumps read the columns so that headlines
-   trail their bodies. The orientation is decided per page from its first paragraph.
+1. The page's furniture (breadcrumbs, meta lines, e-paper navigation, app prompts, footers,
+   index entries) is taken out and kept as page elements (:mod:`indexer.furniture`), and
+   the rest becomes paragraphs (:mod:`indexer.layout`): OCR of narrow columns is joined
+   line by line, one-paragraph-per-line text only where a sentence was broken off.
+2. Each paragraph gets a role (:func:`indexer.roles.role_of`): headline candidate, lead
+   (本报讯…), body, jump marker, photo credit, caption, byline, source line, original title,
+   page decoration; run-in headlines are cut off their paragraph first.
+3. Articles are cut where the roles say one ends and the next begins: a new headline or
+   lead, a jump marker, a credit, a byline or a source line under the text, the next brief
+   of a round-up. Most pages print headlines before their bodies; OCR dumps of columns
+   that open with body text read so that headlines trail their bodies.
 4. Headline blocks are split into groups (lines printed together) and the main title is
    chosen among kicker, title, deck and attendance lines (:func:`choose_title`).
 
-Every rule is about the shape of a newspaper page (leads, credits, markers, headline
-length, punctuation and typography), never about the words of one sample page; rules
-that are guesses are small named functions with their own tests.
+Every rule is about the shape of a newspaper page or news site (leads, credits, markers,
+headline length, punctuation and typography, site furniture), never about the words of one
+page; rules that are guesses are small named functions with their own tests.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from .article import Article, make_article_id
 from .dates import find_dateline, full_dates, resolve_relative_day, title_date
 from .furniture import PageElement, meta_author, meta_source
-from .layout import Paragraph, ends_sentence, layout_page, tidy_spaces
+from .layout import COLUMN_LABEL_RE, Paragraph, ends_sentence, layout_page, tidy_spaces
 from .bylines import reporters_of
 from .normalize import plain
 from .roles import (  # noqa: F401 - re-exported: the rules' public home is indexer.roles
@@ -34,7 +39,7 @@ from .roles import (  # noqa: F401 - re-exported: the rules' public home is inde
     is_photo_credit, is_scene_caption, is_source_line, looks_like_section_heading, opens_with_date, role_of,
     split_glued_credit, split_run_in_headline, split_trailing_credit,
 )
-from .layout import COLUMN_LABEL_RE
+
 
 def split_marker(text: str) -> tuple[str, str | None, str | None]:
     """Remove a continuation marker from a paragraph: returns (text, continued_on, continued_from)."""
@@ -212,6 +217,7 @@ class Draft:
     has_lead: bool = False
     author: bool = False  # signed by an office holder (a commentary)
     first_line: int = 0
+    lead_display: str = ""  # the first body paragraph as printed (spaces kept: 记者 张三 李四)
 
     @property
     def empty(self) -> bool:
@@ -234,7 +240,7 @@ class Draft:
         return any(g.level and g.level <= 2 for g in non_meta) or len(non_meta) >= 2 or any(
             " " in g.text or len(g.paras) > 1 for g in non_meta)
 
-    def add_body(self, text: str, line: int = 0) -> None:
+    def add_body(self, text: str, line: int = 0, display: str = "") -> None:
         text, on, frm = split_marker(text)
         if frm and not self.body:
             self.continued_from = frm
@@ -244,6 +250,8 @@ class Draft:
             norm = plain(text)
             if is_lead(norm):
                 self.has_lead = True
+            if not self.body:
+                self.lead_display = display or text
             self.body.append(text)
             self.first_line = self.first_line or line
         if on:
@@ -393,8 +401,8 @@ class _Segmenter:
         if role == CAPTION:
             if cur is None or cur.closed:
                 cur = self.new(line=p.line_no)
-            glued = split_glued_credit(t)
-            cur.captions.append(glued[0] if glued else t)
+            glued = split_glued_credit(p.display)  # the printed spacing: 记者 赵二 摄
+            cur.captions.append(tidy_spaces(glued[0]) if glued else t)
             if glued and not cur.byline:
                 cur.byline = glued[1]
             return
@@ -405,7 +413,7 @@ class _Segmenter:
         # body or lead
         if cur is None or cur.closed or (role == LEAD and cur.body) or cur.starts_brief(norm):
             cur = self.new(self.pending.pop(0) if self.pending and role == LEAD else None, line=p.line_no)
-        cur.add_body(t, p.line_no)
+        cur.add_body(t, p.line_no, p.display)
         if not self.column and split_trailing_credit(norm):
             cur.closed = True  # …（记者 王天晓）: the reporters' credit ends the item
 
@@ -775,7 +783,7 @@ def parse_page(text: str, info: PageInfo, home_region: str | None = None,
             continued_from=draft.continued_from,
             captions=list(draft.captions),
             original_title=draft.original_title,
-            reporters=reporters_of([body_paras[0], *draft.credits]),
+            reporters=reporters_of([draft.lead_display or body_paras[0], *draft.credits]),
         )
         articles.append(art)
     _attach_elements(articles, kept, page.elements)

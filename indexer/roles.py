@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .layout import ATTENDANCE_RE, COLUMN_LABEL_RE, SOURCE_LINE_RE, Paragraph, ends_sentence, text_width
+from .layout import (  # noqa: F401 - two_clause_headline is a rule of both modules
+    ATTENDANCE_RE, COLUMN_LABEL_RE, SOURCE_LINE_RE, Paragraph, ends_sentence, text_width, two_clause_headline,
+)
 
 HEAD, LEAD, BODY, MARKER, CREDIT, BYLINE, SOURCE, DECOR, CAPTION, ORIGINAL = (
     "head", "lead", "body", "marker", "credit", "byline", "source", "decor", "caption", "original")
@@ -26,7 +28,11 @@ MARKER_RE = re.compile(r"[（(]\s*([上下]?)\s*(接|转|轉)\s*(第\s*\S{1,3}\s
 _CREDIT_NAMES = rf"[{HAN}·]{{2,5}}(?:\s*[、,，/ ]\s*[{HAN}·]{{2,5}}){{0,3}}"
 _CREDIT_ROLE = r"(?:(?:本报|新华社|特约)?(?:记者|通讯员|见习记者|摄影记者|摄影|特约摄影|融媒记者))"
 PHOTO_CREDIT_RE = re.compile(rf"^(?:{_CREDIT_ROLE}|本报)?\s*{_CREDIT_NAMES}\s*/?\s*摄(?:影)?\s*$")
-GLUED_CREDIT_RE = re.compile(rf"(?:(?<=[。！？!?”）)：:])|\s+)\s*(?P<credit>(?:{_CREDIT_ROLE}\s*)?{_CREDIT_NAMES}\s*/?\s*摄(?:影)?)\s*$")
+_GLUED_NAMES = rf"[{HAN}·]{{2,4}}(?:\s*、\s*[{HAN}·]{{2,4}}){{0,3}}"
+GLUED_CREDIT_RES = (
+    re.compile(rf"\s+(?P<credit>(?:{_CREDIT_ROLE}\s*)?{_GLUED_NAMES}(?:\s+[{HAN}·]{{2,4}}){{0,2}}\s*/?\s*摄(?:影)?)\s*$"),
+    re.compile(rf"(?<=[。！？!?”）)])\s*(?P<credit>(?:{_CREDIT_ROLE}\s*)?{_GLUED_NAMES}\s*/?\s*摄(?:影)?)\s*$"),
+)
 BYLINE_RE = re.compile(rf"^[□■◎●]?\s*(?:本报(?:记者|通讯员)|记者|通讯员|特约撰稿人?|融媒记者)\s*[{HAN}\s、]{{2,20}}$")
 AUTHOR_RE = re.compile(
     rf"^[{HAN}、]{{2,20}}(?:书记|主任|局长|县长|市长|区长|部长|主席|院长|校长|厅长|省长|委员|教授|研究员|主编|总编辑|社长|理事长)"
@@ -71,11 +77,12 @@ def is_photo_credit(text: str) -> bool:
 def split_glued_credit(text: str) -> tuple[str, str] | None:
     """``发放慰问品。冯晓磊 摄`` -> (``发放慰问品。``, ``冯晓磊 摄``): a caption with its credit on one
     line; None when there is no credit or nothing before it."""
-    if len(text) > 160:
+    if len(text) > 160 or PHOTO_CREDIT_RE.match(text.strip()):
         return None
-    m = GLUED_CREDIT_RE.search(text)
-    if not m or not text[: m.start()].strip():
+    found = [m for pattern in GLUED_CREDIT_RES if (m := pattern.search(text)) and text[: m.start()].strip()]
+    if not found:
         return None
+    m = min(found, key=lambda x: x.start())  # the whole credit: 。本报记者 孙四摄, not 孙四摄
     return text[: m.start()].strip(), m.group("credit").strip()
 
 
@@ -240,16 +247,6 @@ def is_headline_candidate(p: Paragraph) -> bool:
     return True
 
 
-_OPENER_END = re.compile(r"(?:强调|指出|表示|要求|认为|说|称|介绍|提出|显示|透露|获悉|了解到|看来|而言|来看|以来|期间|之际|同时)$")
-
-
-def two_clause_headline(text: str) -> bool:
-    """A guess: a headline with one comma joins two full clauses (``蓝佛安当选…主任，金湘军当选…省长``);
-    ``会议强调，…`` or ``今年以来，…`` opens a sentence instead."""
-    parts = re.split(r"[，,]", text)
-    return len(parts) == 2 and all(len(x) >= 6 for x in parts) and not _OPENER_END.search(parts[0])
-
-
 def opens_with_date(text: str) -> bool:
     """A paragraph that opens with its own date (``12日，``, ``9月3日，``, ``2月5日天气预报：``,
     ``◆9月23日，``) or dispatch line (``人民网太原3月2日电``): how the briefs of a round-up start."""
@@ -296,7 +293,7 @@ def looks_like_section_heading(text: str) -> bool:
 
 _FUNCTION_END = set("的在于是从到自至将和与及对为就把被让向同年月止前后今昨本当每近由经据以")
 _RUN_IN_DATE = re.compile(
-    rf"^(?P<head>[^，。！？；,;!?\s]{{6,40}}?)(?P<rest>(?:\d{{1,2}}月)?\d{{1,2}}日(?:[上下]午|晚上?|早上|凌晨|中午|傍晚)?[，,])"
+    r"^(?P<head>[^，。！？；,;!?\s]{6,40}?)(?P<rest>(?:\d{1,2}月)?\d{1,2}日(?:[上下]午|晚上?|早上|凌晨|中午|傍晚)?[，,])"
 )
 _CLOSING_QUOTE = re.compile(r"“[^“”]{1,14}”|\"[^\"]{1,14}\"|《[^《》]{1,20}》")
 
