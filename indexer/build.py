@@ -225,8 +225,8 @@ def region_path(regions: list[str], gazetteer: Gazetteer) -> list[str]:
 def article_document(article: Article, page_key: str, page_hash: str, gazetteer: Gazetteer) -> dict:
     """The Whoosh document for one article."""
     head = " ".join([article.title or "", *article.subtitles]).strip()
-    # fragments printed elsewhere on the page and a notice's signature are searchable too
-    text = "\n".join([article.body, *article.fragments, article.signature or ""]).strip()
+    # fragments printed elsewhere on the page, a notice's signature and photo captions are searchable too
+    text = "\n".join([article.body, *article.fragments, article.signature or "", *article.captions]).strip()
     order_asc, order_desc = issue_order_keys(article.date, article.page, article.seq)
     return {
         "order_asc": order_asc,

@@ -14,7 +14,7 @@ FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 MONTH_DAY_RE = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 YEAR_MONTH_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 # a lead that gives only the day: 本报讯（记者 X）22日，…
-LEAD_DAY_RE = re.compile(r"^(?:[^，,。]{0,40}?[）)])?\s*(\d{1,2})\s*日\s*(?:上午|下午|晚|早)?[，,]")
+LEAD_DAY_RE = re.compile(r"^(?:[^，,。]{0,40}?[）)]|[◆●■◇□★☆▶►♦❖•·\-])?\s*(\d{1,2})\s*日\s*(?:上午|下午|晚|早)?[，,]")
 VAGUE_RE = re.compile(r"近日|日前|近期|连日来|近年来|今年以来|目前|此前")
 
 FUTURE_TOLERANCE_DAYS = 7

@@ -291,6 +291,15 @@ def _scan(text: str, idx: _RegionIndex) -> list[_Match]:
 _GENERIC_FULL = re.compile(r"^[城矿郊东西南北中新]区$")
 
 
+def generic_name_as_subject(text: str, start: int, end: int) -> bool:
+    """A guess: a word-like district name (郊区, 城区, 矿区) opening a clause and followed by a
+    verb-like character is the district acting (``郊区开展…``), not the outskirts
+    (``老城区``, ``郊区的农民``)."""
+    before = text[start - 1] if start > 0 else "。"
+    after = text[end] if end < len(text) else "。"
+    return before in "。，；：！？“”\n、□" and _IS_HAN.match(after) is not None and after not in "的里内外中和与及居人村镇乡街一各"
+
+
 def _needs_context_full(d: Division) -> bool:
     """Full names that are also ordinary words (城区, 矿区, 郊区) or flagged (应县, 代县)."""
     return bool(_GENERIC_FULL.match(d.name)) or (d.ambiguous and d.short_name == d.name)
@@ -328,6 +337,8 @@ def _resolve(
         if _needs_context_full(d):
             if organ_after() or _enumeration_neighbour(text, start, end, accepted):
                 return d
+            if home is not None and d.parent_code == home.code and generic_name_as_subject(text, start, end):
+                return d  # 郊区在荫营镇开展…, in a paper of the city that 郊区 belongs to
             return None
         if not d.is_shanxi and d.level == "county":
             # a county elsewhere in China is read as such only when the text also names its
@@ -373,15 +384,15 @@ def _resolve(
 def deictic_city(home: Division | None, named: list[Division], text: str, gz: Gazetteer) -> Division | None:
     """The city that 市委 / 全市 / 市长 … refer to.
 
-    In a prefecture's paper, an article about one of its county-level cities that never names
-    the prefecture (高平市七届人大… 市委书记…) means that city; on a portal with no home region,
+    In a prefecture's paper, an article that names one of its county-level cities and no other
+    division, and never the prefecture (高平市七届人大… 市委书记…), means that city; on a portal with no home region,
     they mean the prefecture of the county-level divisions the article names, when there is
     one (尧都区 … 在市委、市政府坚强领导下 -> 临汾市)."""
     if home is not None and home.level == "prefecture":
         cities = {d.name: d for d in named if d.kind == "县级市" and d.parent_code == home.code}
         home_names = {n for n in (home.name, home.short_name) if n}
-        if len(cities) == 1 and not any(n in text for n in home_names):
-            return next(iter(cities.values()))
+        if len(cities) == 1 and len(named) == 1 and not any(n in text for n in home_names):
+            return next(iter(cities.values()))  # the story of one county-level city: its 市委, its 全市
         return home
     if home is None:
         parents = {d.parent_code for d in named if d.level == "county" and d.kind != "县级市"}
@@ -545,20 +556,21 @@ _TITLE_WORDS = sorted(
     委员长 副委员长 总理 副总理 国务委员 一级巡视员 二级巡视员 巡视员 一级调研员 二级调研员
     纪委委员 监委委员 党委委员 党组委员 常委会委员 党工委委员 常务委员会委员 委员会委员
     大会主席团常务主席 主席团常务主席 大会执行主席 执行主席 常务主席 团长 副团长 司令员 副司令员 政治委员 参谋长 副参谋长 宣传部长 组织部长 统战部长
-    总监 副总监 总经济师 总工程师 馆长 副馆长 社长 副社长 主委""".split(),
+    总监 副总监 总经济师 总工程师 馆长 副馆长 社长 副社长 主委 专员 副专员 地委书记 地委副书记""".split(),
     key=len,
     reverse=True,
 )
-_LEVEL = r"(?:中央|国家|全国|自治区|省|市|州|盟|区|县|旗|镇|乡|街道|村|社区)"
+_LEVEL = r"(?:中央|国家|全国|自治区|省|地区|市|州|盟|区|县|旗|镇|乡|街道|村|社区)"
 # a character of a place or organ name: not a function word or a verb that starts a clause
 _NAME_CHAR = rf"(?:(?![由的在与和及向对为是把将从到等还有也就了访选任当])[{HAN}])"
-_PLACE = rf"(?:{_NAME_CHAR}{{2,6}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|村|社区))"
+_PLACE = rf"(?:{_NAME_CHAR}{{2,6}}?(?:省|地区|市|州|盟|区|县|旗|镇|乡|街道|村|社区))"
 _SESSION = r"(?:第?[一二三四五六七八九十]+届|大会主席团|主席团|大会)"
 _BODY = (
     r"(?:党委|党组|党工委|党总支|党支部|纪委监委|纪委|监委|监察委|政法委|组织部|宣传部|统战部|"
     r"人大常委会|人大|政协|人民政府|政府|总工会|工会|妇联|团委|中级人民法院|高级人民法院|人民法院|人民检察院|"
-    r"检察院|法院|人民代表大会常务委员会|人民代表大会|常务委员会|常委会|村委会|居委会|委|军分区|警备区|"
+    r"检察院|法院|人民代表大会常务委员会|人民代表大会|常务委员会|常委会|村委会|居委会|地委|行政公署|行署|委|军分区|警备区|"
     rf"{_NAME_CHAR}{{0,6}}?代表团|{_NAME_CHAR}{{1,10}}?(?:局|厅|委员会|工委|办公室|办|科|处|组|支队|总队|大队)|"
+    rf"{_NAME_CHAR}{{2,4}}?(?:地委|行署)|"
     rf"{_NAME_CHAR}{{1,6}}?(?=局长|部长|厅长|处长|科长|所长|站长|院长|馆长|社长))"
 )
 _TITLE_WORD = "(?:" + "|".join(_TITLE_WORDS) + ")(?!台)"
@@ -725,8 +737,16 @@ _ELECTED_RE = re.compile(
     rf"(?:当选为|当选|被选举为|被任命为|被决定任命为|升任|出任|兼任|担任|就任|调任|转任|现任|继任|任)"
     rf"(?P<title>{_UNIT}(?:、{_UNIT})*)"
 )
+_NAME_COMMA_TITLE_RE = re.compile(
+    rf"(?:^|(?<=[：:；;。\n]))(?P<name>[{HAN}·]{{2,8}})[，,](?P<title>{_CHAIN_ITEM}(?:、{_CHAIN_ITEM})*)(?=[；;。]|$)"
+)
+_REMOVE_RE = re.compile(rf"免去(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?的(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
+_LEFT_RE = re.compile(rf"(?P<name>[{HAN}·]{{2,4}})(?:同志)?不再担任(?P<title>{_UNIT}(?:、{_UNIT})*)")
 _APPOINT_RE = re.compile(rf"任命(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?为(?P<title>(?:{_MODIFIER}{_UNIT})(?:、{_MODIFIER}{_UNIT})*)")
 _RESIGN_RE = re.compile(rf"接受(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?辞去(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
+
+
+_UNIT_END = re.compile(rf"{_TITLE_WORD}$")
 
 
 def _names_before(chunk: str) -> list[str]:
@@ -760,9 +780,13 @@ def _titles_after_names(text: str) -> list[tuple[str, str, int]]:
         name = _name_at(text, m.start("name")) or (m.group("name") if "·" in m.group("name") else None)
         if name and name == m.group("name"):
             out.append((name, m.group("title"), m.start()))
-    for m in _RESIGN_RE.finditer(text):
-        name = _list_item_name(m.group("name"))  # the pattern says it is a person: rare surnames too
-        if name == m.group("name"):
+    for pattern in (_RESIGN_RE, _REMOVE_RE, _NAME_COMMA_TITLE_RE):
+        for m in pattern.finditer(text):
+            name = _list_item_name(m.group("name"))  # the pattern says it is a person: rare surnames too
+            if name == m.group("name") and not _NON_PUBLIC.search(m.group("title")) and _UNIT_END.search(m.group("title")):
+                out.append((name, m.group("title"), m.start()))
+    for m in _LEFT_RE.finditer(text):
+        for name in _names_before(m.group("name")):
             out.append((name, m.group("title"), m.start()))
     for m in _ELECTED_RE.finditer(text):
         if _NON_PUBLIC.search(m.group("title")):
@@ -784,7 +808,9 @@ def extract_leaders(text: str) -> dict[str, str]:
     session roles such as 大会主席团常务主席、执行主席 and 代表团团长 count), every name of a list
     after such a title or after a group label (市领导, 省党政军领导, 县四套班子领导, 班子成员 —
     the label is the title), a name before the office it is elected or appointed to or resigns
-    (X当选…, 任命X为…, 接受X辞去…职务, X任…), and a name before 总书记/总理/委员长 (习近平总书记).
+    (X当选…, 任命X为…, 接受X辞去…职务, 免去X的…职务, X不再担任…, X任…), a name and its title
+    after a comma in a list of participants (``仝某，某县县委书记；``), and a name before
+    总书记/总理/委员长 (习近平总书记).
     One title per name: an office beats a group label, otherwise the first printed.
     Reporters, company staff and anonymised names (高某某) are never produced: no title
     precedes them, the title belongs to a company, or the name fails the name checks.

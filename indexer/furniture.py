@@ -91,12 +91,15 @@ def is_meta_line(k: str) -> bool:
 
 _NAV_RE = re.compile(
     r"上一版|下一版|上一篇|下一篇|当前版|版面导航|标题导航|本版导航|返回目录|通版|往期回顾|"
-    r"^第?\s*[0-9a-z]{1,3}\s*版\s*[:：]|^\d{1,5}\s*期\s*/|(?:数字报|电子报|电子版)$"
+    r"^第?\s*[0-9a-z]{1,3}\s*版\s*[:：]|^\d{1,5}\s*期\s*/|(?:数字报|电子报|电子版)$|第\s*[0-9一二三四五六七八九十]{1,3}\s*版(?![权面])|"
+    r"pdf下载|^第\s*\d+\s*期"
 )
 
 
 def is_navigation(k: str) -> bool:
     """E-paper navigation: ``当前版: 02版 上一版 下一版``, ``第01版：要闻``, ``1886 期 / 第2版：2``, ``大同日报数字报``."""
+    if re.search(r"[上下]?\s*[转接轉]\s*第", k):
+        return False  # （下转第4版）: a jump line belongs to its article
     return len(k) <= 60 and not _SENTENCE_PUNCT.search(k) and bool(_NAV_RE.search(k))
 
 
@@ -104,14 +107,22 @@ _UI_RE = re.compile(
     r"打开.{0,10}(?:查看|阅读|浏览).{0,6}$|点击(?:上方|蓝字|关注|进入|投稿|查看|阅读|播放|此处)|扫码|扫一扫|二维码|"
     r"下载.{0,6}(?:客户端|app)|^(?:登录|注册|收藏|分享|举报|我要举报|评论|点赞|在看|关注|字号|返回|返回顶部|"
     r"展开全文|阅读全文|收起|展开|更多|加载更多|没有更多了|相关资讯|相关阅读|相关链接|推荐阅读|延伸阅读|热点查询.*|"
-    r"移动平台|手机版|[•·]?\s*\+\s*\d+)$|logo|保存为word|打印本页|关闭窗口|手机网址|新闻投递|长按识别|关注我们"
+    r"移动平台|手机版|[•·]?\s*\+\s*\d+)$|logo|保存为word|打印本页|关闭窗口|手机网址|新闻投递|长按识别|关注我们|"
+    r"打开.{0,12}(?:app|客户端)|阅读体验更佳"
 )
 
 
+_UI_WORD = re.compile(r"^(?:登录|注册|收藏|分享|举报|评论|点赞|在看|关注|字号|返回|打印|关闭|纠错|下载|扫码|更多|[大中小])$")
+
+
 def is_ui_prompt(k: str) -> bool:
-    """App and site controls: ``打开网易新闻 查看精彩图片``, ``点击上方蓝字关注我们``, ``下载客户端``, ``+1``."""
+    """App and site controls: ``打开网易新闻 查看精彩图片``, ``点击上方蓝字关注我们``, ``下载客户端``,
+    ``+1``, a row of control words (``字号 分享``)."""
     if len(k) > 50 or _SENTENCE_PUNCT.search(k):
         return False
+    words = k.split(" ")
+    if len(words) >= 2 and all(_UI_WORD.match(w) for w in words):
+        return True
     return bool(_UI_RE.search(k.lstrip("•·- ")))
 
 
@@ -141,7 +152,7 @@ def is_site_header(k: str) -> bool:
         return False
     if _PHONE_RE.search(k) and len(re.sub(r"[\d\s\-:：|@.a-z]", "", k)) <= 20:
         return True
-    return bool(re.search(r"(?:官方|信息|新闻)?发布平台$|官方网站$|官方(?:网|微博|微信)$", k))
+    return bool(re.search(r"(?:官方|信息|新闻)?发布平台$|官方网站$|官方(?:网|微博|微信)$|主办$|主办单位", k))
 
 
 def is_image_file(k: str) -> bool:
@@ -268,27 +279,44 @@ def index_block(lines: list[str]) -> dict[int, str]:
     return found
 
 
-_SITE_NAME_RE = re.compile(r"(?:网|网站|资讯网|新闻网|门户|客户端|频道|在线|数字报|电子报)$")
+_SITE_NAME_RE = re.compile(r"(?:网|网站|资讯网|新闻网|门户|客户端|频道|在线|数字报|电子报|日报|晚报|都市报|周报|时报|商报)$")
+_SECTION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:新闻|要闻|专版|专刊|特刊|副刊|综合|时政|经济|社会|文化|体育|国际|国内|县区|县市区|评论|理论|视点|专题)$")
 
 
-def top_site_names(lines: list[str], taken: set[int]) -> dict[int, str]:
-    """Site headers printed above everything else: short site names (``山西大院资讯网``) and
-    contact strips (:func:`is_site_header`), before the first line of text."""
+def is_section_label(k: str) -> bool:
+    """``要闻``, ``县市区``, ``地方新闻``: a section of the paper, printed above the text."""
+    return len(k) <= 6 and bool(_SECTION_RE.match(k))
+
+
+def top_site_names(lines: list[str], taken: set[int], paper_name: str = "") -> dict[int, str]:
+    """Site headers and mastheads printed above everything else, before the first line of text:
+    short site or paper names (``山西大院资讯网``, ``忻州日报``, the paper's own name), contact
+    strips (:func:`is_site_header`) and section labels (:func:`is_section_label`)."""
     found: dict[int, str] = {}
+    names = {key(n) for n in re.split(r"[（()）]", paper_name or "") if len(key(n)) >= 2}
     for i, line in enumerate(lines):
         k = key(line)
         if not k or i in taken:
+            continue
+        bare = k.replace(" ", "")
+        if bare in names or (names and any(bare.startswith(n) for n in names) and len(bare) <= 24
+                             and not _SENTENCE_PUNCT.search(k)):
+            found[i] = "masthead"
             continue
         if is_site_header(k) or (
                 len(k) <= 14 and _SITE_NAME_RE.search(k) and not _SENTENCE_PUNCT.search(k) and " " not in k):
             found[i] = "site_header"
             continue
+        if is_section_label(bare):
+            found[i] = "page_label"
+            continue
         break
     return found
 
 
-def find_furniture(lines: list[str], *, ocr_columns: bool = False) -> dict[int, str]:
-    """Line index -> furniture type for a page's lines."""
+def find_furniture(lines: list[str], *, ocr_columns: bool = False, paper_name: str = "") -> dict[int, str]:
+    """Line index -> furniture type for a page's lines (``paper_name``: the paper's own name,
+    which its masthead prints)."""
     found: dict[int, str] = {}
     for i, line in enumerate(lines):
         kind = furniture_kind(line, ocr_columns=ocr_columns)
@@ -297,7 +325,7 @@ def find_furniture(lines: list[str], *, ocr_columns: bool = False) -> dict[int, 
     if not ocr_columns:
         for i, kind in {**index_block(lines), **repeated_headline_lines(lines)}.items():
             found.setdefault(i, kind)
-        found.update({i: k for i, k in top_site_names(lines, set(found)).items() if i not in found})
+    found.update({i: k for i, k in top_site_names(lines, set(found), paper_name).items() if i not in found})
     return found
 
 

@@ -258,13 +258,14 @@ class Layout:
     column: bool = False
 
 
-def layout_page(text: str) -> Layout:
+def layout_page(text: str, paper_name: str = "") -> Layout:
     """Split a page into paragraphs (:func:`split_paragraphs`) after taking out its furniture
-    (:mod:`indexer.furniture`); furniture lines count as blank lines for the joining rules."""
+    (:mod:`indexer.furniture`; ``paper_name`` is the name its masthead prints); furniture lines
+    count as blank lines for the joining rules, and no paragraph spans one."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     column = is_column_text(lines)
-    furniture = find_furniture(lines, ocr_columns=column)
+    furniture = find_furniture(lines, ocr_columns=column, paper_name=paper_name)
     elements = [PageElement(kind, lines[i].strip(), i + 1) for i, kind in sorted(furniture.items())]
     for i in furniture:
         lines[i] = ""

@@ -372,6 +372,10 @@ class _Segmenter:
                 for caption in cur.captions:  # a photo item: its caption is its text
                     cur.add_body(caption, p.line_no)
                 cur.captions = []
+            elif starts_photo_item(cur.body) and not cur.photo and not self.after:
+                caption = cur.body.pop()  # the last paragraph is a photo item of its own
+                cur = self.new(line=p.line_no)
+                cur.add_body(caption, p.line_no)
             cur.byline, cur.photo, cur.closed = t, True, True
             return
         if role == BYLINE:
@@ -495,6 +499,16 @@ def is_in_body_heading(text: str, next_text: str) -> bool:
     if DATE_ONLY_RE.match(t):
         return False  # a date heading (today in history) opens an entry
     return not t.endswith(("——", "—", "：", ":"))  # 本次会议议程——: it introduces an item of its own
+
+
+def starts_photo_item(body: list[str]) -> bool:
+    """A guess: a credit line (``记者 X 摄``) under a text of several paragraphs whose last one
+    opens with its own date or with 图为 credits that paragraph only — a photo item printed
+    after the article, not the article's photographer."""
+    if len(body) < 2:
+        return False
+    last = plain(body[-1])
+    return len(last) <= 200 and (opens_with_date(last) or last.startswith(("图为", "图：")))
 
 
 def _split_run_ins(paras: list[Paragraph]) -> list[Paragraph]:
@@ -623,10 +637,10 @@ def classify_kind(title: str | None, subtitles: list[str], body: str, photo: boo
 
 def is_data_item(body: str) -> bool:
     """A guess: tables of counts and forecasts are data — many numbers with counting units
-    (``榆次区4件``, ``气温4~-10度``), not a report that quotes a few figures."""
+    (``榆次区4件``, ``气温4~-10度``), not a report that quotes a few figures or percentages."""
     if not body or is_lead(body):
         return False
-    numbers = re.findall(r"\d+(?:\.\d+)?\s*(?:[+（(][^）)]*[）)])?\s*(?:件|个|人次|户|处|起|项|度|℃|%|万人|亿元|万元)", body)
+    numbers = re.findall(r"\d+(?:\.\d+)?\s*(?:[+（(][^）)]*[）)])?\s*(?:件|个|人次|户|处|起|项|度|℃)", body)
     return len(numbers) >= 4 and len(numbers) * 40 >= len(body) or bool(re.search(r"天气预报|气温\s*-?\d", body[:60]))
 
 
@@ -681,9 +695,9 @@ class PageDrafts:
     after: bool = False
 
 
-def cut_page(text: str) -> PageDrafts:
+def cut_page(text: str, paper_name: str = "") -> PageDrafts:
     """Cut a page into draft articles (headline groups + body paragraphs) and page elements."""
-    layout = layout_page(text)
+    layout = layout_page(text, paper_name)
     seg = _Segmenter(layout.paragraphs, layout.column)
     drafts = seg.run()
     elements = list(layout.elements) + [PageElement("column", p.text, p.line_no) for p in seg.labels]
@@ -741,7 +755,7 @@ def parse_page(text: str, info: PageInfo, home_region: str | None = None,
     ``page_elements``; a meta line's source and author go to the article they stand in.
     """
     articles: list[Article] = []
-    page = cut_page(text)
+    page = cut_page(text, info.paper_name)
     drafts = page.drafts
     seq = 0
     kept: list[Draft] = []

@@ -36,8 +36,10 @@ class Enricher:
         # places too; a reporter's byline has no office title, so it adds no official
         byline = re.sub(r"\s*(?=(?:本报|本台)?(?:记者|通讯员|见习记者|特约记者))", "。", article.byline or "")
         extra = [byline, *article.captions]
-        text = "。\n".join([p for p in (article.title, *article.subtitles) if p] + [article.body]
-                           + [x for x in extra if x])
+        # headline typography separates names with spaces (市党政军领导杨某 邢某 贾某参加): keep them apart
+        heads = [re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "、", p)
+                 for p in (article.title, *article.subtitles) if p]
+        text = "。\n".join(heads + [article.body] + [x for x in extra if x])
         titles = extract_leaders(text)
         article.leader_titles = titles
         article.leaders = list(titles)

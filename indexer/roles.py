@@ -173,14 +173,19 @@ _DECK_PHRASE_RE = re.compile(
 )
 
 
+_NAMES_DECK_RE = re.compile(
+    rf"^[{HAN}·]{{2,16}}(?:[ \u3000、]+[{HAN}·]{{2,4}}){{1,}}(?:等)?(?:一同|共同|分别)?(?:参加|出席|陪同|参会|调研|主持|观摩)$"
+)
+
+
 def is_attendance_line(text: str) -> bool:
     """Deck lines that report who chaired/attended (``刘星主持并讲话 冯晓雷参加``,
     ``常书铭刘星王建忠出席 任秀红主持并讲话``, ``罗清宇主持 魏民当选市人大常委会主任``): every
     phrase ends in such a verb. A headline that reports a meeting (``冯晓雷主持召开会议``) is not one."""
     if "召开" in text:
         return False
-    if ATTENDANCE_RE.match(text):
-        return True
+    if ATTENDANCE_RE.match(text) or _NAMES_DECK_RE.match(text.strip()):
+        return True  # … or 市党政军领导杨某 邢某 贾某参加: names in a row and the shared verb
     phrases = [x for x in re.split(r"[ \u3000]+", text.strip()) if x]
     return len(phrases) >= 2 and all(_DECK_PHRASE_RE.match(x) for x in phrases)
 
@@ -204,6 +209,13 @@ def is_form_field(text: str) -> bool:
         return True
     m = re.match(rf"^[{HAN}]{{2,6}}[:：](?P<value>.+)$", text)
     return bool(m and re.search(r"\d", m.group("value")))
+
+
+def colon_headline(text: str) -> bool:
+    """``盂县：小杂粮“种”出致富路``: a short topic, a colon and a phrase without digits — a headline's
+    colon, not a form field or a clause that a colon introduces."""
+    m = re.fullmatch(rf"([{HAN}]{{2,8}})[：:]([^:：\d]{{4,}})", text)
+    return bool(m) and not SPEECH_KICKER_RE.search(m.group(1))
 
 
 def is_headline_candidate(p: Paragraph) -> bool:
@@ -242,8 +254,8 @@ def is_headline_candidate(p: Paragraph) -> bool:
     if not p.column and (commas >= 2 or (commas and not two_clause_headline(bare))):
         return False
     if re.search(r"[:：]", bare) and not COLUMN_LABEL_RE.match(t):
-        if p.column or is_form_field(t):
-            return False  # form fields (举报电话:…) and times (8:00) are body text
+        if is_form_field(t) or (p.column and not colon_headline(bare)):
+            return False  # form fields (举报电话:…), times (8:00) and pieces of sentences are body text
     return True
 
 

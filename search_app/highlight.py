@@ -14,19 +14,26 @@ from indexer.normalize import normalize
 
 
 def find_spans(text: str, strings: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of ``strings`` in ``text``, longest strings first."""
+    """Non-overlapping (start, end) spans of ``strings`` in ``text``, longest strings first.
+
+    Whitespace is ignored on both sides (OCR breaks lines inside words: ``副市长王\n帮富``; pinyin
+    glosses are blanked by :func:`normalize`: ``經(jīng)濟``), so a span may include it."""
     norm = normalize(text)
-    taken = [False] * len(norm)
+    keep = [i for i, ch in enumerate(norm) if not ch.isspace()]
+    compact = "".join(norm[i] for i in keep)
+    taken = [False] * len(compact)
     spans: list[tuple[int, int]] = []
-    for s in sorted({normalize(x) for x in strings if x}, key=len, reverse=True):
-        start = norm.find(s)
+    for s in sorted({"".join(normalize(x).split()) for x in strings if x}, key=len, reverse=True):
+        if not s:
+            continue
+        start = compact.find(s)
         while start != -1:
             end = start + len(s)
             if not any(taken[start:end]):
-                spans.append((start, end))
+                spans.append((keep[start], keep[end - 1] + 1))
                 for i in range(start, end):
                     taken[i] = True
-            start = norm.find(s, start + 1)
+            start = compact.find(s, start + 1)
     return sorted(spans)
 
 

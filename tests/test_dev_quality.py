@@ -22,6 +22,7 @@ from indexer.evaluate import entity_overall, evaluate_articles, evaluate_entitie
 
 DEV = REPO / "tests" / "data" / "devpages"
 DEV_GOLD, DEV_PAGES = DEV / "gold.json", DEV / "pages"
+BLIND = REPO / "tests" / "data" / "blindpages"  # written by a helper blind to the code (see its README)
 
 F1, TITLES, DATELINES = 0.92, 0.90, 0.95
 OFFICIALS_P, OFFICIALS_R, REGIONS_P, REGIONS_R = 0.97, 0.93, 0.97, 0.97
@@ -58,6 +59,17 @@ def test_development_pages_entities_at_the_targets(dev_results):
     assert op >= OFFICIALS_P and orr >= OFFICIALS_R, errors
     assert rp >= REGIONS_P and rr >= REGIONS_R, errors
     assert total.official_tp >= 250 and total.region_tp >= 60  # floors over real volume
+
+
+def test_blind_pages_at_the_targets(gazetteer):
+    results = evaluate_articles(BLIND / "gold.json", BLIND / "pages", gazetteer)
+    total = overall(results)
+    assert total.gold == 29
+    assert total.f1 >= F1 and total.rate("title_ok") >= TITLES and total.rate("dateline_ok") >= DATELINES, \
+        _errors(results)
+    ent = entity_overall(evaluate_entities(results))
+    assert ent.officials[0] >= OFFICIALS_P and ent.officials[1] >= OFFICIALS_R
+    assert ent.regions[0] >= REGIONS_P and ent.regions[1] >= REGIONS_R
 
 
 def test_seeds_stay_exact(gazetteer, seed_results):

@@ -12,6 +12,13 @@ from .common import blueprint, engine, searcher
 
 bp = blueprint("article")
 
+ELEMENT_LABELS = {
+    "breadcrumb": "栏目路径", "meta": "稿件信息", "navigation": "版面导航", "masthead": "报头", "summary": "导读",
+    "editor": "编辑", "footer": "页脚", "ui": "网站按钮", "site_header": "网站页头", "image": "图片文件",
+    "links": "链接栏", "topic_header": "话题", "counter": "计数", "headline_index": "标题导航",
+    "page_title": "网页标题", "column": "栏目",
+}
+
 
 def load_article(article_id: str) -> dict:
     """The stored article, or 404 (ids are validated before they reach the index)."""
@@ -44,8 +51,10 @@ def article_page(article_id: str):
     s = searcher()
     paragraphs = [highlight_all(p, strings) for p in doc["body"].split("\n")]
     siblings = [d for d in engine().page_articles(doc["paper"], doc["date"], doc["page"], s) if d["id"] != doc["id"]]
+    first = doc if doc.get("seq") == 1 else next((d for d in siblings if d.get("seq") == 1), None)
     return render_template(
         "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
+        page_elements=(first or {}).get("page_elements") or [], element_labels=ELEMENT_LABELS,
         title_html=highlight_all(doc.get("title") or "（无标题）", strings),
         links=engine().continuations(doc, s), similar=engine().more_like(doc, s),
         issue=engine().issue_neighbours(doc, s),

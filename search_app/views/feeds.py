@@ -18,7 +18,7 @@ from .common import blueprint, engine, searcher
 bp = blueprint("feeds")
 
 CSV_FIELDS = ("id", "date", "paper_name", "page", "title", "subtitles", "kind", "dateline", "regions", "leaders",
-              "byline", "url", "body")
+              "byline", "url", "body", "reporters")  # new columns go at the end: scripts read by position too
 FEED_SIZE = 50
 
 
