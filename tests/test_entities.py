@@ -280,3 +280,61 @@ def test_traditional_characters(gz: Gazetteer) -> None:
     configure_segmenter(gz)  # loads the traditional -> simplified table with jieba
     assert extract_regions("晉中市召開會議，榆次區、平遙縣負責同志參加", gz) == ["平遥县", "晋中市", "榆次区"]
     assert extract_leaders("市委書記常書銘出席並講話") == {"常书铭": "市委书记"}
+
+
+# ---------------------------------------------------------------------------- issue 12: officials in every way papers print them
+@pytest.mark.parametrize("text, expected", [
+    ("大会执行主席郝建平、韩丽萍、贾志强在主席台前排就座。",
+     {"郝建平": "大会执行主席", "韩丽萍": "大会执行主席", "贾志强": "大会执行主席"}),
+    ("会议由大会主席团常务主席、执行主席王建国主持。", {"王建国": "大会主席团常务主席、执行主席"}),
+    ("本次大会执行主席刘晓东、张海燕在主席台前排就座。", {"刘晓东": "大会执行主席", "张海燕": "大会执行主席"}),
+    ("李正印任吕梁代表团团长，刘晓东、王建国任副团长。",
+     {"李正印": "吕梁代表团团长", "刘晓东": "副团长", "王建国": "副团长"}),
+    ("省党政军领导王建国、李正明出席。", {"王建国": "省党政军领导", "李正明": "省党政军领导"}),
+    ("县四套班子领导仝志刚、亓小龙、逯永福参加活动。",
+     {"仝志刚": "县四套班子领导", "亓小龙": "县四套班子领导", "逯永福": "县四套班子领导"}),
+    ("经选举，孙为民当选长治市人民政府市长。", {"孙为民": "长治市人民政府市长"}),
+    ("会议决定任命蓝晓光为山西省人民政府副省长。", {"蓝晓光": "山西省人民政府副省长"}),
+    ("会议通过关于接受林武辞去山西省人民政府省长职务请求的决定。", {"林武": "山西省人民政府省长"}),
+    ("免去郭海平的晋城市中级人民法院副院长职务。", {"郭海平": "晋城市中级人民法院副院长"}),
+    ("原市长赵振华、市政法委原书记钱学军出席。", {"赵振华": "原市长", "钱学军": "市政法委原书记"}),
+    ("参加座谈的有：王海生，西沟乡党委书记；郭秀英，西沟村党总支书记、村委会主任；",
+     {"王海生": "西沟乡党委书记", "郭秀英": "西沟村党总支书记、村委会主任"}),
+    ("代表团团长为昭西苏曼·西萨銮萨。", {"昭西苏曼·西萨銮萨": "代表团团长"}),
+    ("市政协副主席、孝义市委书记李真等参加座谈会。", {"李真": "市政协副主席、孝义市委书记"}),
+    ("市长刘锋就主持召开了碰头会。", {"刘锋": "市长"}),
+    ("忻州军分区司令员曲君参加。", {"曲君": "忻州军分区司令员"}),
+    ("晋中地委副书记、行署专员吉光荣出席开工仪式。", {"吉光荣": "晋中地委副书记、行署专员"}),
+])
+def test_officials_as_papers_print_them(text, expected):
+    assert extract_leaders(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "张强、艾凌宇在主席台就座。",  # untitled rostrum list
+    "市人大代表李正明发言。",  # a deputy titled only 代表
+    "本报讯（记者 王建国 通讯员 李正明）3月2日，…",  # reporters
+    "公司总经理史云章介绍。",  # company staff
+    "大会主席台前排就座的有代表。",  # 主席台 is not a title
+])
+def test_not_officials(text):
+    assert extract_leaders(text) == {}
+
+
+def test_one_title_per_name_an_office_beats_a_group_label():
+    got = extract_leaders("市领导薛明耀、孟贵芳出席大会。按照议程，市长薛明耀代表市政府作报告。")
+    assert got == {"薛明耀": "市长", "孟贵芳": "市领导"}
+
+
+def test_regions_of_people_venues_zones_and_deictic_cities(gz: Gazetteer) -> None:
+    # 冯原平 is a person, not 原平市; 泽州会堂 a venue; 晋源东区 a planning zone
+    assert extract_regions("大会执行主席冯原平出席。", gz, "太原市", exclude=["冯原平"]) == []
+    assert extract_regions("会议在泽州会堂召开。晋源东区综合管廊获奖。", gz) == []
+    # a county-level city's own story in its prefecture's paper: 市委 means the county-level city
+    assert extract_regions("高平市七届人大会议召开，市委书记出席。", gz, "晋城市") == ["高平市"]
+    # on a portal with no home region, 市委 means the prefecture of the district named
+    assert extract_regions("尧都区举行茶话会，在市委、市政府坚强领导下。", gz) == ["临汾市", "尧都区"]
+    # 郊区 acting in a paper of its own city; 延安 in a history without 陕西 is no region
+    assert extract_regions("郊区在荫营镇开展演练。", gz, "阳泉市") == ["郊区"]
+    assert extract_regions("晋绥抗日根据地曾为保卫延安筑起屏障。", gz) == []
+    assert extract_regions("到浙江、陕西考察，西安让我们看到了带动作用。", gz) == ["西安市"]

@@ -367,3 +367,20 @@ def test_a_round_up_of_briefs_under_a_column_label():
     assert [e.type for e in result.elements] == ["column"]
     arts = parse_page(page, PageInfo(date=dt.date(2023, 9, 28)))
     assert [a.dateline for a in arts] == ["2023-09-23", "2023-09-25", "2023-09-27"]
+
+
+def test_more_small_guesses():
+    from indexer.furniture import is_section_label, top_site_names
+    from indexer.parse import starts_photo_item
+    from indexer.roles import colon_headline
+
+    assert colon_headline("盂县：小杂粮“种”出致富路") and not colon_headline("会议强调：要抓好落实") \
+        and not colon_headline("时间：8月30日")
+    assert is_attendance_line("市党政军领导杨某某 邢某某 訾某某参加")
+    assert starts_photo_item(["谷雨前后，牡丹盛开。", "4月22日，在汾河公园，市民赏花。"])
+    assert not starts_photo_item(["会议指出，要抓好落实。", "会议要求，各级要强化担当。"])
+    assert is_section_label("地方新闻") and is_section_label("要闻") and not is_section_label("某县召开会议")
+    lines = ["今日平顺", "2024年4月3日　星期三　　第1版：要闻", "地方新闻", "某县召开植树活动", "正文。"]
+    assert top_site_names(lines, {1}, "今日平顺") == {0: "masthead", 2: "page_label"}
+    assert find_furniture(["阳泉日报  2022年10月13日  第2版 综合新闻"])[0] == "navigation"
+    assert find_furniture(["（下转第4版）"]) == {}  # a jump line belongs to its article
