@@ -561,8 +561,20 @@ _TITLE_WORDS = sorted(
     reverse=True,
 )
 _LEVEL = r"(?:中央|国家|全国|自治区|省|地区|市|州|盟|区|县|旗|镇|乡|街道|村|社区)"
+def _han_class_without(chars: str) -> str:
+    """A character class of the Han block minus ``chars``, written as ranges (one class test per
+    character instead of a lookahead: the title patterns run over every article)."""
+    ranges, start = [], 0x4E00
+    for cp in sorted({ord(c) for c in chars}):
+        if cp > start:
+            ranges.append(f"\\u{start:04x}-\\u{cp - 1:04x}" if cp - 1 > start else f"\\u{start:04x}")
+        start = cp + 1
+    ranges.append(f"\\u{start:04x}-\\u9fff")
+    return "[" + "".join(ranges) + "]"
+
+
 # a character of a place or organ name: not a function word or a verb that starts a clause
-_NAME_CHAR = rf"(?:(?![由的在与和及向对为是把将从到等还有也就了访选任当])[{HAN}])"
+_NAME_CHAR = _han_class_without("由的在与和及向对为是把将从到等还有也就了访选任当")
 _PLACE = rf"(?:{_NAME_CHAR}{{2,6}}?(?:省|地区|市|州|盟|区|县|旗|镇|乡|街道|村|社区))"
 _SESSION = r"(?:第?[一二三四五六七八九十]+届|大会主席团|主席团|大会)"
 _BODY = (
@@ -731,12 +743,10 @@ def _item_end(text: str, start: int, end: int) -> int:
 
 # --- titles after the name ---------------------------------------------------------------------
 
-_NAMES_BEFORE = rf"(?P<names>[{HAN}·]{{2,8}}?(?:、[{HAN}·]{{2,8}}?)*)"
-_ELECTED_RE = re.compile(
-    rf"{_NAMES_BEFORE}(?:等\d+名同志|等同志|同志|等)?"
-    rf"(?:当选为|当选|被选举为|被任命为|被决定任命为|升任|出任|兼任|担任|就任|调任|转任|现任|继任|任)"
-    rf"(?P<title>{_UNIT}(?:、{_UNIT})*)"
-)
+# X当选… / X、Y任…: the verb is found first (cheap), then the office after it and the names before it
+_ELECTED_VERB_RE = re.compile(r"当选为|当选|被选举为|被任命为|被决定任命为|升任|出任|兼任|担任|就任|调任|转任|现任|继任|任")
+_TITLE_CHAIN_RE = re.compile(rf"{_UNIT}(?:、{_UNIT})*")
+_NAMES_BEFORE_RE = re.compile(rf"(?P<names>[{HAN}·]{{2,8}}(?:、[{HAN}·]{{2,8}})*)(?:等\d+名同志|等同志|同志|等)?$")
 _NAME_COMMA_TITLE_RE = re.compile(
     rf"(?:^|(?<=[：:；;。\n]))(?P<name>[{HAN}·]{{2,8}})[，,](?P<title>{_CHAIN_ITEM}(?:、{_CHAIN_ITEM})*)(?=[；;。]|$)"
 )
@@ -788,11 +798,14 @@ def _titles_after_names(text: str) -> list[tuple[str, str, int]]:
     for m in _LEFT_RE.finditer(text):
         for name in _names_before(m.group("name")):
             out.append((name, m.group("title"), m.start()))
-    for m in _ELECTED_RE.finditer(text):
-        if _NON_PUBLIC.search(m.group("title")):
+    for verb in _ELECTED_VERB_RE.finditer(text):
+        title = _TITLE_CHAIN_RE.match(text, verb.end())
+        if not title or _NON_PUBLIC.search(title.group()):
             continue
-        for name in _names_before(m.group("names")):
-            out.append((name, m.group("title"), m.start()))
+        before = _NAMES_BEFORE_RE.search(text, max(0, verb.start() - 60), verb.start())
+        if before:
+            for name in _names_before(before.group("names")):
+                out.append((name, title.group(), before.start()))
     return out
 
 

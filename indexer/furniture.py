@@ -217,9 +217,12 @@ def furniture_kind(line: str, *, ocr_columns: bool = False) -> str | None:
 
     On OCR pages of narrow columns a line is a fragment of a sentence, so only the rules
     that cannot fire on a fragment apply there (navigation, masthead, footers, UI, image names)."""
-    k = key(line)
-    if not k:
-        return None
+    return _kind_of_key(key(line), ocr_columns)
+
+
+def _kind_of_key(k: str, ocr_columns: bool) -> str | None:
+    if not k or len(k) > 150:
+        return None  # a paragraph of text
     for name, rule in LINE_RULES:
         if ocr_columns and name in ("meta", "links", "site_header", "editor", "summary", "breadcrumb"):
             continue
@@ -242,12 +245,12 @@ def _headline_like(k: str) -> bool:
     return 4 <= len(k) <= 60 and not _HEADLINE_PUNCT.search(k) and not _JUMP_RE.match(k)
 
 
-def repeated_headline_lines(lines: list[str]) -> dict[int, str]:
+def repeated_headline_lines(lines: list[str], keys: list[str] | None = None) -> dict[int, str]:
     """Lines that repeat a later headline-like line: headline-index entries (``· 晋中是座大学城``),
     a page title printed twice (``平定满怀信心…`` / ``平定满怀信心…``) and page titles that are
     the headline with a site prefix (``吉县：学先进…`` before ``学先进…``, ``标题【…】…``). The
     *earlier* line is the furniture; the last one is the headline."""
-    keys = [re.sub(r"\s+", "", key(x)).lstrip("·•-*") for x in lines]
+    keys = [re.sub(r"\s+", "", k).lstrip("·•-*") for k in (keys or [key(x) for x in lines])]
     found: dict[int, str] = {}
     for i, ki in enumerate(keys):
         if not _headline_like(ki):
@@ -262,11 +265,12 @@ def repeated_headline_lines(lines: list[str]) -> dict[int, str]:
     return found
 
 
-def index_block(lines: list[str]) -> dict[int, str]:
+def index_block(lines: list[str], keys: list[str] | None = None) -> dict[int, str]:
     """The entries under a ``标题导航`` / ``本版导读`` line: bullet lines up to the first other line."""
     found: dict[int, str] = {}
-    for i, line in enumerate(lines):
-        if re.match(r"^(?:标题导航|本版导读|本版目录|目录|导航)$", key(line)):
+    keys = keys or [key(x) for x in lines]
+    for i, _line in enumerate(lines):
+        if re.match(r"^(?:标题导航|本版导读|本版目录|目录|导航)$", keys[i]):
             found[i] = "headline_index"
             for j in range(i + 1, len(lines)):
                 s = lines[j].strip()
@@ -288,14 +292,16 @@ def is_section_label(k: str) -> bool:
     return len(k) <= 6 and bool(_SECTION_RE.match(k))
 
 
-def top_site_names(lines: list[str], taken: set[int], paper_name: str = "") -> dict[int, str]:
+def top_site_names(lines: list[str], taken: set[int], paper_name: str = "",
+                   keys: list[str] | None = None) -> dict[int, str]:
     """Site headers and mastheads printed above everything else, before the first line of text:
     short site or paper names (``山西大院资讯网``, ``忻州日报``, the paper's own name), contact
     strips (:func:`is_site_header`) and section labels (:func:`is_section_label`)."""
     found: dict[int, str] = {}
     names = {key(n) for n in re.split(r"[（()）]", paper_name or "") if len(key(n)) >= 2}
-    for i, line in enumerate(lines):
-        k = key(line)
+    keys = keys or [key(x) for x in lines]
+    for i, _line in enumerate(lines):
+        k = keys[i]
         if not k or i in taken:
             continue
         bare = k.replace(" ", "")
@@ -318,14 +324,15 @@ def find_furniture(lines: list[str], *, ocr_columns: bool = False, paper_name: s
     """Line index -> furniture type for a page's lines (``paper_name``: the paper's own name,
     which its masthead prints)."""
     found: dict[int, str] = {}
-    for i, line in enumerate(lines):
-        kind = furniture_kind(line, ocr_columns=ocr_columns)
+    keys = [key(line) for line in lines]
+    for i, k in enumerate(keys):
+        kind = _kind_of_key(k, ocr_columns)
         if kind:
             found[i] = kind
     if not ocr_columns:
-        for i, kind in {**index_block(lines), **repeated_headline_lines(lines)}.items():
+        for i, kind in {**index_block(lines, keys), **repeated_headline_lines(lines, keys)}.items():
             found.setdefault(i, kind)
-    found.update({i: k for i, k in top_site_names(lines, set(found), paper_name).items() if i not in found})
+    found.update({i: k for i, k in top_site_names(lines, set(found), paper_name, keys).items() if i not in found})
     return found
 
 

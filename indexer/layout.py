@@ -86,8 +86,22 @@ def char_width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 
 
+# The East Asian Wide and Fullwidth blocks (what unicodedata.east_asian_width calls W and F),
+# so that a line's width is one regular-expression pass instead of a lookup per character.
+_WIDE_RE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653"
+    "\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd"
+    "\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55"
+    "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
 def text_width(s: str) -> float:
-    return sum(char_width(c) for c in s.strip())
+    """Display width of a line in 'Han character' units (:func:`char_width`, summed)."""
+    s = s.strip()
+    narrow = len(_WIDE_RE.sub("", s))
+    return len(s) - 0.5 * narrow
 
 
 def tidy_spaces(s: str) -> str:

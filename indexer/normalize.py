@@ -43,7 +43,7 @@ def load_tables() -> None:
     Called by :func:`indexer.segment.configure`, the one place where text-processing
     resources are loaded.
     """
-    global _T2S, _REPLACE
+    global _T2S, _REPLACE, _T2S_RE
     with _lock:
         if _T2S is not None:
             return
@@ -57,6 +57,7 @@ def load_tables() -> None:
             if out != ch and len(out) == 1:
                 table[ord(ch)] = out
         _REPLACE = _replacer(table)
+        _T2S_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
         _T2S = table
 
 
@@ -64,9 +65,16 @@ def tables_loaded() -> bool:
     return _T2S is not None
 
 
+_T2S_RE: re.Pattern[str] | None = None
+
+
 def to_simplified(text: str) -> str:
-    """Traditional -> simplified, character by character (identity before :func:`load_tables`)."""
-    return text.translate(_T2S) if _T2S else text
+    """Traditional -> simplified, character by character (identity before :func:`load_tables`).
+    Only the characters that change are looked up (one regular-expression pass)."""
+    if not _T2S or _T2S_RE is None:
+        return text
+    table = _T2S
+    return _T2S_RE.sub(lambda m: table[ord(m.group())], text)
 
 
 def normalize(text: str) -> str:
