@@ -106,7 +106,9 @@ def _nows(s: str) -> str:
 @given(text=page_text)
 def test_page_parser_never_crashes_or_loses_body_text(text):
     articles = parse_page(text, PageInfo(paper="fuzz", date=None))
-    output = _nows("".join(a.body + "".join(a.fragments) + (a.signature or "") for a in articles))
+    # text may become a headline (a date heading) or a caption, but it is never dropped
+    output = _nows("".join(a.body + "".join(a.fragments) + (a.signature or "") + (a.title or "")
+                           + "".join(a.subtitles) + "".join(a.captions) for a in articles))
     for p in split_paragraphs(text):
         if p.text and role_of(p) in (BODY, LEAD, MARKER):
             body = _nows(split_marker(p.text)[0])
