@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE_ARCHIVE
@@ -104,6 +104,9 @@ def _nows(s: str) -> str:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=page_text)
+@example(text="0\n0(转第0版)\n001(转第0版)\n00,")  # orphans of orphans kept their fragments
+@example(text="1(转第0版)\n000(转第0版)\n00,")
+@example(text="0000年0月0日\n,")  # a date heading is a title, not lost text
 def test_page_parser_never_crashes_or_loses_body_text(text):
     articles = parse_page(text, PageInfo(paper="fuzz", date=None))
     # text may become a headline (a date heading) or a caption, but it is never dropped
