@@ -67,7 +67,10 @@ _META_KEYS = (
     "时间", "日期", "浏览次数", "浏览量", "浏览", "阅读量", "阅读数", "点击数", "点击量", "点击", "人气",
     "字体大小", "字体", "字号", "文章字数", "字数", "审核", "校对", "监制", "分享到", "分享",
 )
-_META_KEY_RE = re.compile("(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True)) + r")\s*[:：]")
+# a key at the start of a field: not the end of a longer word (报名时间：… is a notice's text)
+_META_KEY_RE = re.compile(r"(?:^|(?<=[\s|丨/，,。\]】)]))(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
+                          + r")\s*[:：]")
+_MACHINE_TIME_RE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _META_TABLE_RE = re.compile(r"^(?:索引号|发文字号|发文机关|发文时间|主题词|主题分类|成文日期|发布机构|信息来源|文号|公开方式|公开范围)")
 _UI_WORDS = re.compile(r"打印本页|打印|关闭窗口|放大|缩小|收藏|【\s*[大中小]\s*】|\[\s*[大中小]\s*\]")
 
@@ -81,10 +84,13 @@ def is_meta_line(k: str) -> bool:
         return True
     keys = len(_META_KEY_RE.findall(k))
     if DATETIME_RE.search(k):
-        return keys >= 1 or len(re.sub(r"[\d\s:：/.\-年月日|丨]", "", DATETIME_RE.sub("", k))) <= 30
+        rest = len(re.sub(r"[\d\s:：/.\-年月日|丨]", "", DATETIME_RE.sub("", k)))
+        # a machine timestamp (2022-02-12 10:02:22) with a few words, or a date and time with a key
+        return keys >= 1 or rest == 0 or (bool(_MACHINE_TIME_RE.search(k)) and rest <= 20)
     if keys >= 2 or (keys and _UI_WORDS.search(k)):
         return True
-    if keys == 1 and re.match(r"^(?:发布|更新)?(?:时间|日期)\s*[:：]", k):
+    if keys == 1 and re.match(r"^(?:发布|更新)?(?:时间|日期)\s*[:：]\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*"
+                              r"\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$", k):
         return True
     return bool(keys == 1 and re.match(r"^(?:文章)?字数\s*[:：]\s*\d+$|^(?:浏览|阅读|点击)\S{0,2}\s*[:：]\s*\d*$", k))
 
@@ -283,7 +289,8 @@ def index_block(lines: list[str], keys: list[str] | None = None) -> dict[int, st
     return found
 
 
-_SITE_NAME_RE = re.compile(r"(?:网|网站|资讯网|新闻网|门户|客户端|频道|在线|数字报|电子报|日报|晚报|都市报|周报|时报|商报)$")
+# site and paper names (a headline may end in 网 — 织密安全防护网 — so a bare 网 is not enough)
+_SITE_NAME_RE = re.compile(r"(?:新闻网|资讯网|信息网|门户网|网站|门户|客户端|频道|在线|数字报|电子报|日报|晚报|都市报|周报|时报|商报)$")
 _SECTION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:新闻|要闻|专版|专刊|特刊|副刊|综合|时政|经济|社会|文化|体育|国际|国内|县区|县市区|评论|理论|视点|专题)$")
 
 
@@ -298,23 +305,24 @@ def top_site_names(lines: list[str], taken: set[int], paper_name: str = "",
     short site or paper names (``山西大院资讯网``, ``忻州日报``, the paper's own name), contact
     strips (:func:`is_site_header`) and section labels (:func:`is_section_label`)."""
     found: dict[int, str] = {}
-    names = {key(n) for n in re.split(r"[（()）]", paper_name or "") if len(key(n)) >= 2}
+    names = {key(n).replace(" ", "") for n in re.split(r"[（()）]", paper_name or "") if len(key(n)) >= 2}
     keys = keys or [key(x) for x in lines]
     for i, _line in enumerate(lines):
         k = keys[i]
-        if not k or i in taken:
+        if not k:
+            continue
+        if i in taken:
             continue
         bare = k.replace(" ", "")
-        if bare in names or (names and any(bare.startswith(n) for n in names) and len(bare) <= 24
-                             and not _SENTENCE_PUNCT.search(k)):
-            found[i] = "masthead"
+        if any(re.fullmatch(re.escape(n) + r"[\d年月日星期一二三四五六日天第版期：:·|/\-]*", bare) for n in names):
+            found[i] = "masthead"  # the paper's own name, with its date and page at most
             continue
         if is_site_header(k) or (
                 len(k) <= 14 and _SITE_NAME_RE.search(k) and not _SENTENCE_PUNCT.search(k) and " " not in k):
             found[i] = "site_header"
             continue
-        if is_section_label(bare):
-            found[i] = "page_label"
+        if is_section_label(bare) and any(j < i for j in [*taken, *found]):
+            found[i] = "page_label"  # under a masthead or navigation line
             continue
         break
     return found

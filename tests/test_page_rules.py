@@ -384,3 +384,18 @@ def test_more_small_guesses():
     assert top_site_names(lines, {1}, "今日平顺") == {0: "masthead", 2: "page_label"}
     assert find_furniture(["阳泉日报  2022年10月13日  第2版 综合新闻"])[0] == "navigation"
     assert find_furniture(["（下转第4版）"]) == {}  # a jump line belongs to its article
+
+
+def test_furniture_rules_leave_a_notices_fields_and_headlines_alone():
+    from indexer.furniture import top_site_names
+
+    for line in ("报名时间：2024年3月5日 14:30", "时间：3月5日上午9时 地点：县政府三楼会议室", "会议时间：2024年3月5日",
+                 "联系人：张三 联系电话：0351-1234567"):
+        assert furniture_kind(line) is None, line
+    assert furniture_kind("发布时间：2024-03-05") == "meta" and furniture_kind("时间:2025-04-10 浏览次数:") == "meta"
+    assert furniture_kind("网络编辑 大同 2022-02-12 10:02:22 0 高质量") == "meta"
+    # a headline at the top that ends in 网, or opens with the paper's name, is a headline
+    assert top_site_names(["织密安全防护网", "正文。"], set()) == {}
+    assert top_site_names(["晋中日报社召开青年座谈会", "正文。"], set(), "晋中日报") == {}
+    assert top_site_names(["晋中日报 2025年3月1日 星期六", "正文。"], set(), "晋中日报") == {0: "masthead"}
+    assert top_site_names(["文化经济", "正文。"], set()) == {}  # a section label only under a masthead
