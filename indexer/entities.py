@@ -442,6 +442,17 @@ def _home_refs(text: str, gz: Gazetteer, home: Division | None, taken: list[tupl
     return found
 
 
+_DISPATCH_RE = re.compile(
+    rf"(?:新华社|中新社|人民网|新华网|央广网|央视网|中国新闻网|光明网|本报)?(?P<place>[{HAN}]{{2,4}}?)(?:\d{{1,2}}月)?\d{{1,2}}日(?:电|讯)"
+)
+
+
+def mask_dispatch_places(text: str) -> str:
+    """``新华社太原9月8日电``, ``太原7月15日电``: where a dispatch was filed is not a place the article
+    is about (the place is masked; the article still counts it if its text names it)."""
+    return _DISPATCH_RE.sub(lambda m: m.group().replace(m.group("place"), "□" * len(m.group("place"))), text)
+
+
 def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = None,
                     exclude: Iterable[str] = ()) -> list[str]:
     """Canonical full names of the prefecture- and county-level divisions the text names.
@@ -458,6 +469,7 @@ def extract_regions(text: str, gazetteer: Gazetteer, home_region: str | None = N
     text = _strip(text)
     for name in sorted({n for n in exclude if n}, key=len, reverse=True):
         text = text.replace(name, "□" * len(name))  # people's names: 冯原平 holds no 原平市
+    text = mask_dispatch_places(text)
     if not text:
         return []
     idx = _index(gazetteer)

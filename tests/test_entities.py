@@ -338,3 +338,8 @@ def test_regions_of_people_venues_zones_and_deictic_cities(gz: Gazetteer) -> Non
     assert extract_regions("郊区在荫营镇开展演练。", gz, "阳泉市") == ["郊区"]
     assert extract_regions("晋绥抗日根据地曾为保卫延安筑起屏障。", gz) == []
     assert extract_regions("到浙江、陕西考察，西安让我们看到了带动作用。", gz) == ["西安市"]
+
+
+def test_a_dispatch_place_is_not_a_region(gz: Gazetteer) -> None:
+    assert extract_regions("新华社太原9月8日电（记者 张三）全省秋粮收购工作会议召开。", gz) == []
+    assert extract_regions("太原7月15日电 会议在太原召开。", gz) == ["太原市"]  # named in the text too
