@@ -592,7 +592,7 @@ _SESSION = r"(?:第?[一二三四五六七八九十]+届|大会主席团|主席�
 _BODY = (
     r"(?:党委|党组|党工委|党总支|党支部|纪委监委|纪委|监委|监察委|政法委|组织部|宣传部|统战部|"
     r"人大常委会|人大|政协|人民政府|政府|总工会|工会|妇联|团委|中级人民法院|高级人民法院|人民法院|人民检察院|"
-    r"检察院|法院|人民代表大会常务委员会|人民代表大会|常务委员会|常委会|村委会|居委会|地委|行政公署|行署|委|军分区|警备区|"
+    r"国务院|检察院|法院|人民代表大会常务委员会|人民代表大会|常务委员会|常委会|村委会|居委会|地委|行政公署|行署|委|军分区|警备区|"
     rf"{_NAME_CHAR}{{0,6}}?代表团|{_NAME_CHAR}{{1,10}}?(?:局|厅|委员会|工委|办公室|办|科|处|组|支队|总队|大队)|"
     rf"{_NAME_CHAR}{{2,4}}?(?:地委|行署)|"
     rf"{_NAME_CHAR}{{1,6}}?(?=局长|部长|厅长|处长|科长|所长|站长|院长|馆长|社长))"
@@ -763,6 +763,7 @@ _NAME_COMMA_TITLE_RE = re.compile(
     rf"(?:^|(?<=[：:；;。\n]))(?P<name>[{HAN}·]{{2,8}})[，,](?P<title>{_CHAIN_ITEM}(?:、{_CHAIN_ITEM})*)(?=[；;。]|$)"
 )
 _REMOVE_RE = re.compile(rf"免去(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?的(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
+_NOW_HOLDS_RE = re.compile(rf"(?P<name>[{HAN}·]{{2,8}}?)[（(](?:已任|现任|已调任)(?P<title>{_UNIT}(?:、{_UNIT})*)[）)]")
 _LEFT_RE = re.compile(rf"(?P<name>[{HAN}·]{{2,4}})(?:同志)?不再担任(?P<title>{_UNIT}(?:、{_UNIT})*)")
 _APPOINT_RE = re.compile(rf"任命(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?为(?P<title>(?:{_MODIFIER}{_UNIT})(?:、{_MODIFIER}{_UNIT})*)")
 _RESIGN_RE = re.compile(rf"接受(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?辞去(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
@@ -807,9 +808,10 @@ def _titles_after_names(text: str) -> list[tuple[str, str, int]]:
             name = _list_item_name(m.group("name"))  # the pattern says it is a person: rare surnames too
             if name == m.group("name") and not _NON_PUBLIC.search(m.group("title")) and _UNIT_END.search(m.group("title")):
                 out.append((name, m.group("title"), m.start()))
-    for m in _LEFT_RE.finditer(text):
-        for name in _names_before(m.group("name")):
-            out.append((name, m.group("title"), m.start()))
+    for pattern in (_LEFT_RE, _NOW_HOLDS_RE):
+        for m in pattern.finditer(text):
+            for name in _names_before(m.group("name")):
+                out.append((name, m.group("title"), m.start()))
     for verb in _ELECTED_VERB_RE.finditer(text):
         title = _TITLE_CHAIN_RE.match(text, verb.end())
         if not title or _NON_PUBLIC.search(title.group()):

@@ -343,3 +343,9 @@ def test_regions_of_people_venues_zones_and_deictic_cities(gz: Gazetteer) -> Non
 def test_a_dispatch_place_is_not_a_region(gz: Gazetteer) -> None:
     assert extract_regions("新华社太原9月8日电（记者 张三）全省秋粮收购工作会议召开。", gz) == []
     assert extract_regions("太原7月15日电 会议在太原召开。", gz) == ["太原市"]  # named in the text too
+
+
+def test_state_and_national_offices_and_posts_in_parentheses() -> None:
+    assert extract_leaders("国务院总理李强主持会议。") == {"李强": "国务院总理"}
+    assert extract_leaders("十四届全国政协副主席王东峰出席。") == {"王东峰": "十四届全国政协副主席"}
+    assert extract_leaders("会议由王建国（已任长治市委书记）主持。") == {"王建国": "长治市委书记"}
