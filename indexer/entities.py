@@ -117,7 +117,7 @@ _REF_BAD_BEFORE = {
 def _ref_pattern(level: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<pron>[我全本]){level}|(?P<organ>{level})(?!场|民|区|县|值|面|井|容|政(?!府|协))"
-        + _ORGAN
+        + r"(?:第?[一二三四五六七八九十]+届)?" + _ORGAN
     )
 
 
@@ -247,12 +247,12 @@ def _parent_names(gz: Gazetteer, d: Division) -> set[str]:
 
 
 def _enumeration_neighbour(text: str, start: int, end: int, accepted: set[tuple[int, int]]) -> bool:
-    """Is the name one item of a 、-list next to an accepted place (平遥、左权、和顺)?"""
+    """Is the name one item of a list next to an accepted place (平遥、左权、和顺; 盂县和郊区)?"""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    if before == "、" and any(e == start - 1 for _, e in accepted):
+    if before in "、和及与" and any(e == start - 1 for _, e in accepted):
         return True
-    if after == "、" and any(s == end + 1 for s, _ in accepted):
+    if after in "、和及与" and any(s == end + 1 for s, _ in accepted):
         return True
     return False
 
@@ -435,6 +435,8 @@ def _home_refs(text: str, gz: Gazetteer, home: Division | None, taken: list[tupl
                 pos = m.start("organ")
                 if any(s <= pos < e for s, e in taken):
                     continue  # 晋中市委: the 市 belongs to a division name
+                if any(e <= pos <= e + 3 and text[e:pos] in ("", "副", "常务副") for _s, e in taken):
+                    continue  # 灵宝市副市长: the named division's own office
                 if pos > 0 and text[pos - 1] in _REF_BAD_BEFORE[level]:
                     continue
             found.add(target.name)
@@ -524,7 +526,7 @@ _SURNAMES_1 = set(
     "糜郁索荆尉郜禹闻惠弓平贝冀练茅鄢井卿都晋亓芮乐权逯郗仝蔺隗钦鄂于习阎栗扈暴来豆原信屠燕"
     "邰廉巨蒿郇綦薄闰支双冶凤东郦濮白訾琚拜贡操兀粟昝帅冼敬眭谈宓晁笪邸丰扶盖杭衡弘宦桓暨蓟"
     "郏鞠阚亢蒯匡况旷赖劳厉郦禄满墨逄蓬皮浦谯丘秋裘容殳束宿危蔚乌鲜咸萧幸胥宣荀仰伊"
-    "湛祖竺诸滑蔡邴厍楼"
+    "湛祖竺诸滑蔡邴厍楼禚"
 )
 _SURNAMES_2 = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
@@ -537,7 +539,7 @@ _NOT_NAMES = {"干部", "班子", "成员", "同志", "代表", "委员", "主�
               "任职", "任务", "全体", "全市", "全县", "全区", "全省", "全面", "同时", "同期", "主持", "出席",
               "参加", "分别", "相关", "有关", "其他", "各位", "大家", "以及", "还有", "一同", "一起"}
 # Characters that never stand in a name read from a list without a known surname.
-_NOT_IN_UNKNOWN_NAME = set("的了在是和与及等对为就也都各这那其此该本我你他她们所把被让向从到将于以并或而及、")
+_NOT_IN_UNKNOWN_NAME = set("的了在是和与及等对为就也都各这那其此该本我你他她们所把被让向从到将于以并或而及、某会人")
 
 # Text right after a name: punctuation or a predicate (刘星主持, 王纯出席, 刘科手持 …).
 _AFTER_NAME = re.compile(
@@ -548,7 +550,8 @@ _AFTER_NAME = re.compile(
     r"详细|认真|带领|召开|致|还|则|又|首先|随后|亲自|同|是|将|把|从|于|以|通过|担任|兼|在|"
     r"的|了|并|已|被|曾|称|认为|回答|希望|充分|对此|一起|一同|先后|实地|现场|专题|主动|逐一|"
     r"看到|谈到|告诉|坦言|感慨|笑着|正在|带头|领衔|作出|批示|签发|宣讲|讲授|解读|汇报|"
-    r"座谈|进行|集体|关于|当选|任|出任|兼任|辞去|不再|率队|率团|一道|共同|会同|商谈|对接|签约)"
+    r"座谈|进行|集体|关于|当选|任|出任|兼任|辞去|不再|率队|率团|一道|共同|会同|商谈|对接|签约|"
+    r"结合|围绕|针对|坐镇|督导|调度|点评|总结|传达|主讲|领学|发言|交流|按照|作为|均|亦|专门|再次|多次|高度)"
 )
 # A third character that is a function word: read the name as two characters (李军在…),
 # unless (for the weaker ones, which also end given names: 李春和) a clear predicate follows.
@@ -568,7 +571,7 @@ _TITLE_WORDS = sorted(
     委员长 副委员长 总理 副总理 国务委员 一级巡视员 二级巡视员 巡视员 一级调研员 二级调研员
     纪委委员 监委委员 党委委员 党组委员 常委会委员 党工委委员 常务委员会委员 委员会委员
     大会主席团常务主席 主席团常务主席 大会执行主席 执行主席 常务主席 团长 副团长 司令员 副司令员 政治委员 参谋长 副参谋长 宣传部长 组织部长 统战部长
-    总监 副总监 总经济师 总工程师 馆长 副馆长 社长 副社长 主委 专员 副专员 地委书记 地委副书记""".split(),
+    总经济师 总工程师 馆长 副馆长 社长 副社长 主委 专员 副专员 地委书记 地委副书记""".split(),
     key=len,
     reverse=True,
 )
@@ -603,7 +606,7 @@ _UNIT = rf"(?:{_MODIFIER}(?:{_PLACE}|{_LEVEL}|{_SESSION}|{_BODY}){{0,6}}?{_MODIF
 # a chain may hold a deputy's seat before the office (市人大代表、县委书记柴哲)
 _CHAIN_ITEM = rf"(?:{_UNIT}|(?:{_PLACE}|{_LEVEL}|{_BODY}){{1,3}}?代表)"
 # Allowed just before a title: a non-Han character, a function word (由市委书记…), or 本次/本届.
-_TITLE_LEFT = r"(?:(?<![" + HAN + r"])|(?<=[由和与及同是为任的了对向请邀在据经并等即讯日有])|(?<=本次)|(?<=本届))"
+_TITLE_LEFT = r"(?:(?<![" + HAN + r"])|(?<=[由和与及同是为任的了对向请邀在据经并等即讯日有访])|(?<=本次)|(?<=本届))"
 _TITLE_RE = re.compile(rf"{_TITLE_LEFT}(?P<title>(?:{_CHAIN_ITEM}、)*{_UNIT})(?:有|为|是)?")
 _GROUP_LABEL = (
     rf"(?:(?:{_PLACE}|{_LEVEL}|{_BODY})?(?:党政军|四套班子|四大班子|党政|班子)?领导(?:同志)?|"
@@ -707,7 +710,7 @@ def _names_list(text: str, pos: int) -> tuple[list[str], int]:
     Each 、-separated item is read on its own (:func:`_list_item_name`), so one name that
     is not recognised does not end the list."""
     names: list[str] = []
-    name = _name_at(text, pos)
+    name = _name_at(text, pos) or _unknown_name_after_title(text, pos)
     if not name:
         return names, pos
     names.append(name)
@@ -746,6 +749,18 @@ def _names_list(text: str, pos: int) -> tuple[list[str], int]:
     return names, pos
 
 
+_UNKNOWN_AFTER_TITLE_RE = re.compile(rf"[{HAN}]{{2,3}}(?=、|主持|出席|参加|列席|讲话|致辞|陪同)")
+
+
+def _unknown_name_after_title(text: str, pos: int) -> str | None:
+    """A name with a surname the list does not know (禚海波), right after a title and before a
+    list mark or a clear predicate: a title says a person follows."""
+    m = _UNKNOWN_AFTER_TITLE_RE.match(text, pos)
+    if not m:
+        return None
+    return _list_item_name(m.group())
+
+
 def _item_end(text: str, start: int, end: int) -> int:
     """Where a list item ends: at the next separator, or before a predicate that closes the
     list (``石新亭以及…``, ``王波在主席台就座``)."""
@@ -765,7 +780,7 @@ _NAME_COMMA_TITLE_RE = re.compile(
 _REMOVE_RE = re.compile(rf"免去(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?的(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
 _NOW_HOLDS_RE = re.compile(rf"(?P<name>[{HAN}·]{{2,8}}?)[（(](?:已任|现任|已调任)(?P<title>{_UNIT}(?:、{_UNIT})*)[）)]")
 _LEFT_RE = re.compile(rf"(?P<name>[{HAN}·]{{2,4}})(?:同志)?不再担任(?P<title>{_UNIT}(?:、{_UNIT})*)")
-_APPOINT_RE = re.compile(rf"任命(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?为(?P<title>(?:{_MODIFIER}{_UNIT})(?:、{_MODIFIER}{_UNIT})*)")
+_APPOINT_RE = re.compile(rf"(?:任命|补选|选举|提名)(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?为(?P<title>(?:{_MODIFIER}{_UNIT})(?:、{_MODIFIER}{_UNIT})*)")
 _RESIGN_RE = re.compile(rf"接受(?P<name>[{HAN}·]{{2,8}}?)(?:同志)?辞去(?P<title>{_UNIT}(?:、{_UNIT})*)职务")
 
 

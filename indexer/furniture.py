@@ -66,6 +66,7 @@ _META_KEYS = (
     "来源", "稿源", "出处", "作者", "编辑", "责编", "责任编辑", "发布时间", "发布日期", "发布者", "更新时间",
     "时间", "日期", "浏览次数", "浏览量", "浏览", "阅读量", "阅读数", "点击数", "点击量", "点击", "人气",
     "字体大小", "字体", "字号", "文章字数", "字数", "审核", "校对", "监制", "分享到", "分享",
+    "分类", "有效性", "文号", "发布机构", "索引号", "主题分类", "发文机关",
 )
 # a key at the start of a field: not the end of a longer word (报名时间：… is a notice's text)
 _META_KEY_RE = re.compile(r"(?:^|(?<=[\s|丨/，,。\]】)]))(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
@@ -85,8 +86,10 @@ def is_meta_line(k: str) -> bool:
     keys = len(_META_KEY_RE.findall(k))
     if DATETIME_RE.search(k):
         rest = len(re.sub(r"[\d\s:：/.\-年月日|丨]", "", DATETIME_RE.sub("", k)))
-        # a machine timestamp (2022-02-12 10:02:22) with a few words, or a date and time with a key
-        return keys >= 1 or rest == 0 or (bool(_MACHINE_TIME_RE.search(k)) and rest <= 20)
+        # a machine timestamp (2022-02-12 10:02:22) with a few words, a date and time with a key,
+        # or an account's byline (古交发布 2024年11月22日 19:06 山西): no field of a notice (会议时间：…)
+        no_field = not re.search(r"[:：]", DATETIME_RE.sub("", k))
+        return keys >= 1 or rest == 0 or (bool(_MACHINE_TIME_RE.search(k)) and rest <= 20) or (no_field and rest <= 12)
     if keys >= 2 or (keys and _UI_WORDS.search(k)):
         return True
     if keys == 1 and re.match(r"^(?:发布|更新)?(?:时间|日期)\s*[:：]\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*"
@@ -272,10 +275,18 @@ def repeated_headline_lines(lines: list[str], keys: list[str] | None = None) -> 
 
 
 def index_block(lines: list[str], keys: list[str] | None = None) -> dict[int, str]:
-    """The entries under a ``标题导航`` / ``本版导读`` line: bullet lines up to the first other line."""
+    """The entries under a ``标题导航`` / ``本版导读`` line (bullet lines up to the first other line)
+    and under a ``推荐阅读`` / ``相关阅读`` line (the headline-like lines up to a blank line)."""
     found: dict[int, str] = {}
     keys = keys or [key(x) for x in lines]
     for i, _line in enumerate(lines):
+        if re.match(r"^(?:推荐阅读|相关阅读|延伸阅读|相关新闻|相关链接|往期回顾|热门推荐|猜你喜欢|精彩推荐)\s*[:：]?$", keys[i]):
+            found[i] = "links"
+            for j in range(i + 1, len(lines)):
+                if not keys[j] or len(keys[j]) > 40 or keys[j].endswith("。"):
+                    break
+                found[j] = "links"
+            continue
         if re.match(r"^(?:标题导航|本版导读|本版目录|目录|导航)$", keys[i]):
             found[i] = "headline_index"
             for j in range(i + 1, len(lines)):
@@ -291,6 +302,7 @@ def index_block(lines: list[str], keys: list[str] | None = None) -> dict[int, st
 
 # site and paper names (a headline may end in 网 — 织密安全防护网 — so a bare 网 is not enough)
 _SITE_NAME_RE = re.compile(r"(?:新闻网|资讯网|信息网|门户网|网站|门户|客户端|频道|在线|数字报|电子报|日报|晚报|都市报|周报|时报|商报)$")
+_SITE_OWNER_RE = re.compile(r"(?:人民政府|政府网|门户网站|融媒体中心|新闻中心)$")  # a portal's owner as its header
 _SECTION_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:新闻|要闻|专版|专刊|特刊|副刊|综合|时政|经济|社会|文化|体育|国际|国内|县区|县市区|评论|理论|视点|专题)$")
 
 
@@ -318,7 +330,8 @@ def top_site_names(lines: list[str], taken: set[int], paper_name: str = "",
             found[i] = "masthead"  # the paper's own name, with its date and page at most
             continue
         if is_site_header(k) or (
-                len(k) <= 14 and _SITE_NAME_RE.search(k) and not _SENTENCE_PUNCT.search(k) and " " not in k):
+                len(k) <= 14 and (_SITE_NAME_RE.search(k) or _SITE_OWNER_RE.search(k)) and not _SENTENCE_PUNCT.search(k)
+                and " " not in k):
             found[i] = "site_header"
             continue
         if is_section_label(bare) and any(j < i for j in [*taken, *found]):

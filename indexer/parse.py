@@ -334,11 +334,13 @@ class _Segmenter:
         return False
 
     def briefs_ahead(self, j: int) -> bool:
-        """A round-up follows: two ◆-items, or three paragraphs that open with their own date."""
+        """A round-up follows: two ◆-items, three leads in a row, or three paragraphs that open with
+        their own date."""
         items = [self.paras[k].norm for k in range(j, min(j + 3, len(self.paras))) if self.roles[k] in (BODY, LEAD)]
         if len(items) >= 2 and all(is_bullet_item(t) for t in items[:2]):
             return True
-        return len(items) >= 3 and all(opens_with_date(t) for t in items)
+        leads = self.roles[j:j + 3] == [LEAD, LEAD, LEAD]  # three untitled 本报讯 briefs in a row
+        return leads or (len(items) >= 3 and all(opens_with_date(t) for t in items))
 
     # -- the walk
     def run(self) -> list[Draft]:

@@ -247,8 +247,8 @@ def is_headline_candidate(p: Paragraph) -> bool:
         return False  # an open quote: a piece of a sentence broken by the layout
     bare = _outside_quotes(t)
     commas = bare.count("，") + bare.count(",")
-    if any(c in bare[:-1] for c in "。！？；"):
-        return False
+    if any(c in bare[:-1] for c in "。；") or (any(c in bare[:-1] for c in "！？") and (p.column or len(t) > 32)):
+        return False  # (a web headline may exclaim: 暖气热起来 民心暖起来！我市全力保障今冬供暖)
     if p.column and (commas >= 2 or (commas and len(t) > 20)):
         return False  # a sentence fragment cut by the layout, not a headline
     if not p.column and (commas >= 2 or (commas and not two_clause_headline(bare))):

@@ -349,3 +349,16 @@ def test_state_and_national_offices_and_posts_in_parentheses() -> None:
     assert extract_leaders("国务院总理李强主持会议。") == {"李强": "国务院总理"}
     assert extract_leaders("十四届全国政协副主席王东峰出席。") == {"王东峰": "十四届全国政协副主席"}
     assert extract_leaders("会议由王建国（已任长治市委书记）主持。") == {"王建国": "长治市委书记"}
+
+
+def test_officials_from_the_second_blind_pages(gz: Gazetteer) -> None:
+    # a surname the list does not know, before a list mark; 补选X为; 访 before a title; 结合 after a name
+    assert extract_leaders("副县长禚海波、段晓峰参加会议。") == {"禚海波": "副县长", "段晓峰": "副县长"}
+    assert extract_leaders("大会补选冶志强为市五届人大常委会副主任。") == {"冶志强": "市五届人大常委会副主任"}
+    assert extract_leaders("——访隰县县委书记靳红梅") == {"靳红梅": "隰县县委书记"}
+    assert extract_leaders("平陆县委书记张宏斌结合本地实际作交流发言。") == {"张宏斌": "平陆县委书记"}
+    assert extract_leaders("总监票人、监票人和总计票人名单") == {}  # 监票人 is no name
+    # regions: 和 in a list of places, a session ordinal before an organ, a division's own office
+    assert extract_regions("两家企业分别位于盂县和郊区。", gz, "阳泉市") == ["盂县", "郊区"]
+    assert extract_regions("市五届人大四次会议主席团举行会议。", gz, "朔州市") == ["朔州市"]
+    assert extract_regions("芮城县与河南省灵宝市签约，灵宝市副市长高某出席。", gz, "芮城县") == ["灵宝市", "芮城县"]

@@ -81,7 +81,7 @@ def test_page_furniture_is_shown_apart_from_the_text(dev_client):
     assert details and "当前位置" in details.group(1) and "发布时间" in details.group(1)
     body = re.search(r'<div class="body">(.*?)</div>', page, re.S).group(1)
     assert "当前位置" not in body and "发布时间" not in body
-    assert "图：资料图：人民公园秋景" in page  # the caption, apart from the text
+    assert '<span class="label">图片说明</span> 资料图：人民公园秋景' in page  # the caption, apart from the text
 
 
 def test_simplified_query_finds_a_glossed_traditional_mirror(dev_client):

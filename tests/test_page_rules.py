@@ -399,3 +399,21 @@ def test_furniture_rules_leave_a_notices_fields_and_headlines_alone():
     assert top_site_names(["晋中日报社召开青年座谈会", "正文。"], set(), "晋中日报") == {}
     assert top_site_names(["晋中日报 2025年3月1日 星期六", "正文。"], set(), "晋中日报") == {0: "masthead"}
     assert top_site_names(["文化经济", "正文。"], set()) == {}  # a section label only under a masthead
+
+
+def test_rules_from_the_second_blind_pages():
+    from indexer.furniture import top_site_names
+
+    assert furniture_kind("发布日期：2023-06-20                     分类：应急管理") == "meta"
+    assert furniture_kind("古交发布  2024年11月22日 19:06  山西") == "meta"
+    assert furniture_kind("会议时间：2024年3月5日 14:30") is None
+    lines = ["正文。", "", "推荐阅读", "某市开展冬季消防安全专项检查", "初雪里的古交，美成了一幅画！", "", "分享  收藏  点赞  在看"]
+    assert find_furniture(lines) == {2: "ui", 3: "links", 4: "links", 6: "ui"}  # 推荐阅读 itself is a control
+    assert top_site_names(["襄垣县人民政府", "首页 | 政务公开", "正文。"], set()) == {0: "site_header"}
+    assert is_headline_candidate(Paragraph("暖气热起来 民心暖起来！我市全力保障今冬供暖"))
+    assert not is_headline_candidate(Paragraph("暖气热起来！民心暖起来", column=True))
+    page = "\n".join(["县域短波", "本报讯（记者 甲一）4月3日，县政府召开常务会议。", "本报讯（记者 乙二）4月6日，县里签订协议。",
+                      "本报讯（记者 丙三）4月7日，县人大开展执法检查。"])
+    arts = parse_page(page, PageInfo(date=dt.date(2025, 4, 8)))
+    assert len(arts) == 3 and all(a.title is None for a in arts)
+    assert [e["type"] for e in arts[0].page_elements] == ["column"]
