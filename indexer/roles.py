@@ -322,7 +322,7 @@ def split_run_in_headline(text: str) -> tuple[str, str] | None:
     if "。" not in text and "！" not in text or len(text) < 30 or is_lead(text):
         return None
     m = _RUN_IN_DATE.match(text)
-    if m:
+    if m and len(re.findall(rf"[{HAN}]", m.group("head"))) >= 4:
         head = m.group("head")
         if head[-1] not in _FUNCTION_END and not head.endswith(("截至", "日前", "近日", "期间")) and "记者" not in head:
             return head, text[m.start("rest"):]

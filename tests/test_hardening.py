@@ -107,11 +107,12 @@ def _nows(s: str) -> str:
 @example(text="0\n0(转第0版)\n001(转第0版)\n00,")  # orphans of orphans kept their fragments
 @example(text="1(转第0版)\n000(转第0版)\n00,")
 @example(text="0000年0月0日\n,")  # a date heading is a title, not lost text
+@example(text="0000000000000000000日,00000000。")  # digits are no run-in headline
 def test_page_parser_never_crashes_or_loses_body_text(text):
     articles = parse_page(text, PageInfo(paper="fuzz", date=None))
     # text may become a headline (a date heading) or a caption, but it is never dropped
-    output = _nows("".join(a.body + "".join(a.fragments) + (a.signature or "") + (a.title or "")
-                           + "".join(a.subtitles) + "".join(a.captions) for a in articles))
+    output = _nows("".join((a.title or "") + "".join(a.subtitles) + a.body + "".join(a.fragments)
+                           + (a.signature or "") + "".join(a.captions) for a in articles))
     for p in split_paragraphs(text):
         if p.text and role_of(p) in (BODY, LEAD, MARKER):
             body = _nows(split_marker(p.text)[0])
