@@ -14,9 +14,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-DATE_DIR_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PAGE_FILE_RE = re.compile(r"^(\d{1,3})\.txt$")
+# Names are matched whole (fullmatch) and with ASCII digits only: ``luzhou2\n`` (``$`` allows a final
+# newline) and ``０２.txt`` / ``٠٣.txt`` (``\d`` is any Unicode digit) are not archive names.
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+DATE_DIR_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PAGE_FILE_RE = re.compile(r"([0-9]{1,3})\.txt")
+MAX_PAPER_NAME = 40
+"""A paper's name (晋中日报, 太原日报（太原新闻网繁体镜像）) is a few characters, never a page of text."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,13 @@ class ScanResult:
     pages: list[PageRef] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     papers: dict[str, Paper] = field(default_factory=dict)
+    # page-key prefixes (``paper/`` or ``paper/date/``) that could not be read: their pages are
+    # not in ``pages`` but must not be treated as removed from the archive
+    unreadable: list[str] = field(default_factory=list)
+
+    def covers(self, key: str) -> bool:
+        """Whether the page key lies under a folder that could not be read."""
+        return any(key.startswith(prefix) for prefix in self.unreadable)
 
 
 def load_paper(folder: Path) -> Paper:
@@ -67,21 +78,28 @@ def load_paper(folder: Path) -> Paper:
     if not toml_path.is_file():
         raise ValueError("no paper.toml (every paper folder needs one with name = \"…\")")
     try:
+        if toml_path.stat().st_size > 64 * 1024:
+            raise ValueError("paper.toml is larger than 64 KB (it holds a name and a home region)")
         data = tomllib.loads(toml_path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"paper.toml is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ValueError(f"cannot read paper.toml: {exc.strerror or exc}") from exc
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError("paper.toml has no name = \"…\" (the paper's Chinese name)")
+    if len(name.strip()) > MAX_PAPER_NAME or any(ord(c) < 32 for c in name):
+        raise ValueError(f"paper.toml: name must be one line of at most {MAX_PAPER_NAME} characters "
+                         f"(it has {len(name.strip())})")
     home = data.get("home_region")
-    if home is not None and (not isinstance(home, str) or not home.strip()):
-        raise ValueError("paper.toml: home_region must be a non-empty string")
+    if home is not None and (not isinstance(home, str) or not home.strip() or len(home.strip()) > 20):
+        raise ValueError("paper.toml: home_region must be a division's name (晋中市, 潞州区 …)")
     return Paper(slug=folder.name, name=name.strip(), home_region=home.strip() if home else None)
 
 
 def parse_date_dir(name: str) -> dt.date:
     """``2025-06-09`` -> date; ValueError with a reason otherwise."""
-    if not DATE_DIR_RE.match(name):
+    if not DATE_DIR_RE.fullmatch(name):
         raise ValueError("folder name is not a date YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(name)
@@ -89,29 +107,68 @@ def parse_date_dir(name: str) -> dt.date:
         raise ValueError(f"folder name is not a valid date: {exc}") from exc
 
 
+def _entries(folder: Path, result: ScanResult, prefix: str) -> list[Path] | None:
+    """The visible entries of a folder, or None (reported; its pages are not removed) if it
+    cannot be read."""
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        result.problems.append(Problem(folder, f"cannot read folder: {exc.strerror or exc}; skipped, "
+                                               "its pages stay in the index as they are"))
+        result.unreadable.append(prefix)
+        return None
+
+
+def _outside(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read: a link that leads outside the archive (or nowhere)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling link or a loop
+        return f"broken or looping link: {getattr(exc, 'strerror', None) or exc}"
+    if target != root and root not in target.parents:
+        return f"link to {target}, outside the archive: not read"
+    return None
+
+
 def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = None) -> ScanResult:
-    """List every page of the archive under ``root``, with problems for what doesn't fit."""
+    """List every page of the archive under ``root``, with problems for what doesn't fit.
+
+    Links are followed only inside the archive, and a file reached twice is read once."""
     result = ScanResult()
     if not root.is_dir():
         result.problems.append(Problem(root, "archive folder does not exist or is not a folder"))
         return result
-    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+    real_root = root.resolve()
+    seen_files: dict[Path, Path] = {}
+    folders = _entries(root, result, "")
+    for folder in folders or []:
+        if paper is not None and folder.name != paper:
+            continue
+        if (why := _outside(folder, real_root)) is not None:
+            result.problems.append(Problem(folder, why))
+            result.unreadable.append(f"{folder.name}/")
+            continue
         if not folder.is_dir():
             result.problems.append(Problem(folder, "not a paper folder (expected PAPER/paper.toml and PAPER/YYYY-MM-DD/)"))
             continue
-        if paper is not None and folder.name != paper:
-            continue
-        if not SLUG_RE.match(folder.name):
+        if not SLUG_RE.fullmatch(folder.name):
             result.problems.append(Problem(folder, "paper folder name must be a slug of a-z, 0-9, - and _"))
             continue
         try:
+            if (why := _outside(folder / "paper.toml", real_root)) is not None and (folder / "paper.toml").is_symlink():
+                raise ValueError(why)
             info = load_paper(folder)
         except ValueError as exc:
             result.problems.append(Problem(folder / "paper.toml", str(exc)))
+            result.unreadable.append(f"{folder.name}/")
             continue
         result.papers[info.slug] = info
-        for day in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        for day in _entries(folder, result, f"{folder.name}/") or []:
             if day.name == "paper.toml":
+                continue
+            if (why := _outside(day, real_root)) is not None:
+                result.problems.append(Problem(day, why))
+                result.unreadable.append(f"{folder.name}/{day.name}/")
                 continue
             if not day.is_dir():
                 result.problems.append(Problem(day, "unexpected file in a paper folder (pages go in YYYY-MM-DD/ folders)"))
@@ -124,8 +181,11 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
             if since is not None and date < since:
                 continue
             seen: dict[int, Path] = {}
-            for page_file in sorted(p for p in day.iterdir() if not p.name.startswith(".")):
-                m = PAGE_FILE_RE.match(page_file.name)
+            for page_file in _entries(day, result, f"{folder.name}/{day.name}/") or []:
+                m = PAGE_FILE_RE.fullmatch(page_file.name)
+                if m and (why := _outside(page_file, real_root)) is not None:
+                    result.problems.append(Problem(page_file, why))
+                    continue
                 if not m or not page_file.is_file():
                     result.problems.append(Problem(page_file, "not a page file (expected NN.txt)"))
                     continue
@@ -136,6 +196,11 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
                 if number in seen:
                     result.problems.append(Problem(page_file, f"duplicate page number {number} (also {seen[number].name})"))
                     continue
+                real = page_file.resolve()
+                if real in seen_files:
+                    result.problems.append(Problem(page_file, f"the same file as {seen_files[real]} (a link): read once"))
+                    continue
+                seen_files[real] = page_file
                 seen[number] = page_file
                 result.pages.append(PageRef(info, date, number, page_file))
     return result

@@ -6,7 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ARTICLE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}-\d{4}-\d{2}-\d{2}-\d{2,3}-\d{2,3}$")
+# matched whole (fullmatch) with ASCII digits: no final newline, no full-width or Arabic-Indic digits
+ARTICLE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2,3}-[0-9]{2,3}")
 
 KINDS = ("news", "commentary", "photo", "notice", "data", "other")
 

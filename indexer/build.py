@@ -13,6 +13,7 @@ fields whenever it is missing or stale (e.g. after a crash between commit and wr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import multiprocessing
@@ -23,6 +24,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import difflib
+import pickle
+import re
+import struct
+import zlib
 
 from whoosh import index as windex
 from whoosh import writing
@@ -36,7 +43,7 @@ from .locking import RunLock
 from .article import Article
 from .gazetteer import Gazetteer
 from .pipeline import PARSER_VERSION, Enricher, parse_text
-from .register import build_register, register_generation, save_register
+from .register import REGISTER_FILE, build_register, register_generation, save_register
 from .schema import SCHEMA_VERSION, build_schema, issue_order_keys
 from .textio import PageReadError, read_page
 
@@ -46,6 +53,75 @@ GENERATION_PREFIX = "gen-"
 META_FILE = "jinbao-meta.json"
 MANIFEST_FILE = "pages.json"
 USERDICT_FILE = "userdict.txt"
+
+
+MAX_ARTICLES_PER_PAGE = 999
+"""Article ids and order keys hold three digits of position on a page; a page with more
+articles than that was not split into articles (the rest is kept in the last one, reported)."""
+MAX_ARTICLE_CHARS = 200_000
+"""A newspaper article is a few thousand characters; one of more than this is a parse failure."""
+
+# What a damaged table of contents or segment file raises when Whoosh opens it.
+DAMAGE_ERRORS = (windex.EmptyIndexError, EOFError, pickle.UnpicklingError, struct.error, zlib.error, ValueError,
+                 KeyError, IndexError, TypeError, AttributeError, OSError)
+
+
+class IndexDamaged(RuntimeError):
+    """The index cannot be opened or read; the message names the generation and the repair."""
+
+
+def damage_message(path: Path, exc: BaseException) -> str:
+    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (f"the index in {path} is damaged or unreadable ({reason}); rebuild it from the archive with "
+            f"`jinbao index ARCHIVE --index {path.parent} --full`")
+
+
+def check_index(index_dir: Path) -> None:
+    """Open the current generation and read one stored document; :class:`IndexDamaged` if that
+    fails (FileNotFoundError when there is no index at all)."""
+    active = active_dir(index_dir)
+    ix = open_index(index_dir, mmap=False)
+    try:
+        with ix.searcher() as s:
+            if s.doc_count_all():
+                next(iter(s.all_stored_fields()), None)
+    except DAMAGE_ERRORS as exc:
+        raise IndexDamaged(damage_message(active or index_dir, exc)) from exc
+
+
+def remove_leftovers(index_dir: Path) -> list[str]:
+    """What a killed run leaves behind: generations that never became complete (no officials
+    register: it is written after the commit), with Whoosh's temporary pool files, and our
+    ``*.tmp<pid>`` files of atomic writes. Removed at the start of the next run (under the lock)."""
+    removed: list[str] = []
+    current = active_dir(index_dir)
+    for gen in index_dir.glob(f"{GENERATION_PREFIX}*"):
+        if gen.is_dir() and gen != current and not (gen / REGISTER_FILE).exists():
+            shutil.rmtree(gen, ignore_errors=True)
+            removed.append(f"half-built generation {gen.name}")
+    for folder in [index_dir, *(p for p in index_dir.glob(f"{GENERATION_PREFIX}*") if p.is_dir())]:
+        for tmp in folder.iterdir():
+            if tmp.is_file() and re.search(r"\.tmp[0-9]+$", tmp.name):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                    removed.append(f"temporary file {tmp.relative_to(index_dir)}")
+    return removed
+
+
+def check_home_regions(papers: dict, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(paper slug, reason) for every ``home_region`` that is not a prefecture or county of the
+    gazetteer, with the nearest names; such a paper is indexed without it."""
+    names = sorted({d.name for d in gazetteer.divisions if d.level in ("prefecture", "county")})
+    bad = []
+    for slug, paper in papers.items():
+        home = paper.home_region
+        div = gazetteer.get(home) if home else None
+        if home and (div is None or div.level not in ("prefecture", "county")):
+            near = difflib.get_close_matches(home, names, n=3, cutoff=0.5)
+            hint = f" (did you mean {'、'.join(near)}?)" if near else ""
+            bad.append((slug, f"home_region {home!r} is not a prefecture or county{hint}; 我市/我区 … stay "
+                              "untagged until it is fixed"))
+    return bad
 
 
 @dataclass
@@ -67,6 +143,7 @@ class IndexSummary:
     warnings: list[Problem] = field(default_factory=list)  # repaired and indexed (exit code 1)
     plan: list[str] = field(default_factory=list)  # what changes (or would, with --dry-run)
     reparsed: str | None = None  # why every page was parsed again (a new parser version)
+    cleaned: list[str] = field(default_factory=list)  # leftovers of a killed run, removed
 
     @property
     def changed(self) -> bool:
@@ -82,6 +159,8 @@ class IndexSummary:
             return f"dry run: pages {verb}: {counts}; nothing was written; {self.seconds:.1f} s"
         nothing = "" if self.changed else "nothing to do; "
         why = f"{self.reparsed}; " if self.reparsed else ""
+        if self.cleaned:
+            why += f"removed leftovers of an earlier run ({'; '.join(self.cleaned)}); "
         return (
             f"pages: {counts}; {why}{nothing}{self.articles_written} articles written, {self.articles_total} in the index; "
             f"{self.seconds:.1f} s; index {self.index_bytes / 1e6:.1f} MB"
@@ -300,6 +379,10 @@ def build_index(
 def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper, purge_range, log, progress):
     started = time.monotonic()
     summary = IndexSummary(dry_run=dry_run)
+    if not dry_run:
+        summary.cleaned = remove_leftovers(index_dir)
+        for line in summary.cleaned:
+            log(f"removed {line}")
     current = active_dir(index_dir)
     meta = load_meta(current) if current else {}
     rebuild = full or current is None or meta.get("schema_version") != SCHEMA_VERSION
@@ -313,14 +396,19 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             paper = since = None  # the new version is recorded for the whole index, so all of it is re-parsed
             summary.reparsed += " (--paper/--since ignored)"
         log(summary.reparsed)
-    ix_old = windex.open_dir(str(current), indexname=INDEX_NAME) if current else None
-    indexed = load_manifest(current, ix_old) if ix_old is not None else {}
+    ix_old, indexed = _open_current(current, rebuild)
     # the dictionary only grows (officials found later are added), so earlier documents
     # stay consistent with it
     seg = configure_segmenter(gazetteer, [] if rebuild else read_userdict(current))
 
     scan = scan_archive(archive, paper=paper, since=since)
     summary.problems.extend(scan.problems)
+    homeless = dict(check_home_regions(scan.papers, gazetteer))
+    for slug, reason in homeless.items():
+        summary.problems.append(Problem(archive / slug / "paper.toml", reason))
+    if homeless:
+        scan.pages = [PageRef(dataclasses.replace(r.paper, home_region=None), r.date, r.page, r.path)
+                      if r.paper.slug in homeless else r for r in scan.pages]
     in_scope = _in_scope(paper, since)
     purge = _purge_filter(purge_paper, purge_range)
     seen: set[str] = set()
@@ -344,7 +432,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             continue
         todo.append((ref, page.text, digest, old is not None))
         summary.plan.append(f"{'update' if old is not None else 'add'} {ref.key}")
-    removed = [k for k in indexed if k not in seen and in_scope(k) and not purge(k)] if not rebuild else []
+    removed = ([k for k in indexed if k not in seen and in_scope(k) and not purge(k) and not scan.covers(k)]
+               if not rebuild else [])
     purged = [k for k in indexed if purge(k)]
     summary.plan += [f"remove {k}" for k in removed] + [f"purge {k}" for k in purged]
     if dry_run:
@@ -361,6 +450,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             summary.problems.append(Problem(ref.path, result))
             summary.skipped += 1
             continue
+        result, notes = cap_articles(result)
+        summary.warnings.extend(Problem(ref.path, note) for note in notes)
         changes.append(PageChange(ref, digest, result, existed))
         log(f"{'updated' if existed else 'added'} {ref.key}: {len(result)} articles")
         if progress:
@@ -401,6 +492,44 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     summary.index_bytes = index_size(target)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _open_current(current: Path | None, rebuild: bool) -> tuple[FileIndex | None, dict[str, str]]:
+    """The generation readers use and its manifest. A rebuild (``--full``, a schema upgrade)
+    does not open it — it may be the damage being repaired — and only reads its manifest file
+    to tell updated pages from new ones. An incremental run that cannot open it raises
+    :class:`IndexDamaged` naming the repair."""
+    if current is None:
+        return None, {}
+    if rebuild:
+        try:
+            data = json.loads((current / MANIFEST_FILE).read_text(encoding="utf-8"))
+            return None, dict(data.get("pages") or {})
+        except (OSError, ValueError, AttributeError, TypeError):
+            return None, {}
+    try:
+        ix = windex.open_dir(str(current), indexname=INDEX_NAME)
+        return ix, load_manifest(current, ix)
+    except DAMAGE_ERRORS as exc:
+        raise IndexDamaged(damage_message(current, exc)) from exc
+
+
+def cap_articles(articles: list[Article]) -> tuple[list[Article], list[str]]:
+    """At most :data:`MAX_ARTICLES_PER_PAGE` articles a page (the rest joins the last one, so no
+    text is lost), and a warning for every article longer than :data:`MAX_ARTICLE_CHARS`."""
+    notes = []
+    if len(articles) > MAX_ARTICLES_PER_PAGE:
+        last, rest = articles[MAX_ARTICLES_PER_PAGE - 1], articles[MAX_ARTICLES_PER_PAGE:]
+        last.fragments.extend(a.body for a in rest)
+        notes.append(f"{len(articles)} articles on one page: the page was not split into articles as printed; "
+                     f"articles {MAX_ARTICLES_PER_PAGE} to {len(articles)} are kept as one")
+        articles = articles[:MAX_ARTICLES_PER_PAGE]
+    for a in articles:
+        size = len(a.body) + sum(len(f) for f in a.fragments)
+        if size > MAX_ARTICLE_CHARS:
+            notes.append(f"article {a.seq} has {size:,} characters: the page was probably not split into "
+                         "articles (indexed as one; check the page)")
+    return articles, notes
 
 
 PARALLEL_MIN_PAGES = 16

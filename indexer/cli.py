@@ -266,7 +266,7 @@ def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since
               full: bool = False, dry_run: bool = False, purge_paper: str | None = None,
               purge_range: tuple[dt.date, dt.date] | None = None, verbose: bool = False) -> int:
     """Index and report; returns the exit code (0 done, 1 done with skipped files, 2 could not run)."""
-    from .build import IndexWriteError, build_index
+    from .build import IndexDamaged, IndexWriteError, build_index
     from .locking import LockHeld
 
     if not archive.is_dir():
@@ -280,7 +280,7 @@ def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since
     except LockHeld as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
-    except IndexWriteError as exc:
+    except (IndexWriteError, IndexDamaged) as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
     except OSError as exc:
@@ -305,22 +305,42 @@ def run_index(archive: Path, index_dir: Path, *, paper: str | None = None, since
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--query-cache", type=click.IntRange(0, 100_000), default=256, show_default=True,
               help="Search answers kept until the index changes (0: none).")
-def serve_cmd(index_dir: Path, host: str, port: int, threads: int, query_cache: int) -> None:
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's public address for absolute links in feeds, OpenSearch and exports "
+                   "(default: http://HOST:PORT); the request's Host header is never used.")
+def serve_cmd(index_dir: Path, host: str, port: int, threads: int, query_cache: int, base_url: str | None) -> None:
     """Serve the search site with waitress."""
-    serve(index_dir, host, port, threads, query_cache)
+    serve(index_dir, host, port, threads, query_cache, base_url)
 
 
-def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: int = 256) -> None:
+def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: int = 256,
+          base_url: str | None = None) -> None:
+    """Check the index (open it, read one document), then serve; exit 2 if it cannot be read."""
     import waitress
 
     from search_app import create_app
 
+    from .build import IndexDamaged, check_index
+
     try:
-        app = create_app({"INDEX_DIR": str(index_dir), "QUERY_CACHE": query_cache})
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"晋报检索 serving {index_dir} on http://{host}:{port}/")
+        check_index(index_dir)
+        base = validate_base_url(base_url) if base_url else f"http://{host}:{port}"
+        app = create_app({"INDEX_DIR": str(index_dir), "QUERY_CACHE": query_cache, "BASE_URL": base})
+    except (FileNotFoundError, IndexDamaged) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"晋报检索 serving {index_dir} on http://{host}:{port}/ (public address {base})")
     waitress.serve(app, host=host, port=port, threads=threads)
+
+
+def validate_base_url(url: str) -> str:
+    """``--base-url``: an http(s) origin with an optional path, without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.BadParameter(f"not an http(s) address: {url!r}", param_hint="--base-url")
+    return url.rstrip("/")
 
 
 @main.command("demo")

@@ -8,11 +8,21 @@ bad byte doesn't lose a page), and refuse binary junk instead of indexing mojiba
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_PAGE_BYTES = 8 * 1024 * 1024
-"""A newspaper page is ~5–30 KB of text; anything far larger is not a page."""
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+"""A newspaper page is ~5–30 KB of text (the largest seen ~100 KB); 2 MB is twenty times that,
+so a larger file is a dump or a mistake, not a page."""
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """C0 control characters other than tab, line feed and carriage return (and DEL) removed:
+    they are no text and make XML (feeds, OpenSearch) invalid. Returns (text, how many)."""
+    cleaned, count = CONTROL_RE.subn("", text)
+    return cleaned, count
 MAX_BAD_BYTE_SHARE = 0.01
 """UTF-8 files with at most this share of undecodable bytes are read with replacements."""
 
@@ -29,9 +39,24 @@ class DecodedPage:
 
 
 def decode_page(data: bytes) -> DecodedPage:
-    """Decode the raw bytes of a page file; raises :class:`PageReadError` for binary or junk."""
+    """Decode the raw bytes of a page file; raises :class:`PageReadError` for binary or junk.
+    Control characters are removed and reported (:func:`strip_controls`)."""
+    page = _decode(data)
+    text, controls = strip_controls(page.text)
+    if controls:
+        note = f"{controls} control character(s) removed"
+        page = DecodedPage(text, page.encoding, f"{page.warning}; {note}" if page.warning else note)
+    return page
+
+
+def _decode(data: bytes) -> DecodedPage:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return DecodedPage(data.decode("utf-16"), "utf-16")  # the BOM says which byte order
+        except UnicodeDecodeError as exc:
+            raise PageReadError(f"UTF-16 (byte-order mark) but not valid UTF-16 at byte {exc.start}") from exc
     if b"\x00" in data[:4096]:
-        raise PageReadError("binary file (contains NUL bytes), not a text page")
+        raise PageReadError("binary file (contains NUL bytes; UTF-16 text needs a byte-order mark), not a text page")
     body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
     try:
         return DecodedPage(body.decode("utf-8"), encoding)

@@ -14,13 +14,16 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``config["INDEX_DIR"]`` names the index directory;
-    ``config["QUERY_CACHE"]`` how many search answers to keep (0: none)."""
+    ``config["QUERY_CACHE"]`` how many search answers to keep (0: none); ``config["BASE_URL"]``
+    the public address used in absolute links."""
     from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
     from .engine import Engine
     from .views import register
 
     app = Flask(__name__)
-    app.config.update(INDEX_DIR="index", JSON_AS_ASCII=False, QUERY_CACHE=DEFAULT_CACHE_SIZE)
+    # BASE_URL: the public address for absolute links (jinbao serve --base-url; never the Host header)
+    app.config.update(INDEX_DIR="index", JSON_AS_ASCII=False, QUERY_CACHE=DEFAULT_CACHE_SIZE,
+                      BASE_URL="http://127.0.0.1:5000")
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

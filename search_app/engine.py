@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import segment
-from indexer.build import META_FILE, active_dir, open_index, read_userdict
+from indexer.build import DAMAGE_ERRORS, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict
 from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
 from indexer.register import REGISTER_FILE, load_register
@@ -169,7 +169,16 @@ class Engine:
 
     def borrow(self) -> Searcher:
         """A searcher on the latest commit for one thread's use; hand it back with
-        :meth:`give_back` (not ``close``). Reuses an idle one when it is still current."""
+        :meth:`give_back` (not ``close``). Reuses an idle one when it is still current.
+        :class:`IndexDamaged` when the index can no longer be read (the site answers 503)."""
+        try:
+            return self._borrow()
+        except FileNotFoundError as exc:
+            raise IndexDamaged(damage_message(self.active or self.index_dir, exc)) from exc
+        except DAMAGE_ERRORS as exc:
+            raise IndexDamaged(damage_message(self.active or self.index_dir, exc)) from exc
+
+    def _borrow(self) -> Searcher:
         self._follow_generation()
         while True:
             with self._lock:

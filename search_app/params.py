@@ -27,7 +27,7 @@ def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not re.fullmatch(r"\d{1,7}", raw):
+    if not re.fullmatch(r"[0-9]{1,7}", raw):
         raise BadParameter(name, f"应为 {low}–{high} 之间的整数，收到 “{raw[:20]}”")
     value = int(raw)
     if not low <= value <= high:
@@ -39,7 +39,7 @@ def _date(args: MultiDict, name: str) -> dt.date | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
         raise BadParameter(name, f"日期格式应为 YYYY-MM-DD，收到 “{raw[:20]}”")
     try:
         return dt.date.fromisoformat(raw)
@@ -60,7 +60,7 @@ def _values(args: MultiDict, name: str) -> list[str]:
 def _years(args: MultiDict) -> list[str]:
     years = _values(args, "year")
     for y in years:
-        if not re.fullmatch(r"\d{4}", y):
+        if not re.fullmatch(r"[0-9]{4}", y):
             raise BadParameter("year", f"应为四位年份，收到 “{y[:20]}”")
     return years
 

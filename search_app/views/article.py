@@ -22,7 +22,7 @@ ELEMENT_LABELS = {
 
 def load_article(article_id: str) -> dict:
     """The stored article, or 404 (ids are validated before they reach the index)."""
-    if not ARTICLE_ID_RE.match(article_id):
+    if not ARTICLE_ID_RE.fullmatch(article_id):
         abort(404)
     doc = engine().article(article_id, searcher())
     if doc is None:

@@ -6,12 +6,12 @@ import re
 
 from flask import abort, render_template
 
+from indexer.archive import DATE_DIR_RE as DATE_RE
+from indexer.archive import SLUG_RE
+
 from .common import blueprint, engine, searcher
 
 bp = blueprint("browse")
-
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @bp.route("/papers")
@@ -21,7 +21,7 @@ def papers_page():
 
 @bp.route("/paper/<slug>/<date>")
 def issue_page(slug: str, date: str):
-    if not SLUG_RE.match(slug) or not DATE_RE.match(date):
+    if not SLUG_RE.fullmatch(slug) or not DATE_RE.fullmatch(date):
         abort(404)
     articles = engine().issue_articles(slug, date, searcher())
     if not articles:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.build import IndexDamaged
+
 from .common import blueprint
 
 bp = blueprint("errors")
@@ -23,6 +25,16 @@ def http_error(exc: HTTPException):
     if _wants_json():
         return jsonify({"error": message}), code
     return render_template("error.html", code=code, message=message), code
+
+
+@bp.app_errorhandler(IndexDamaged)
+def index_unreadable(exc: IndexDamaged):
+    """The index became unreadable while serving: 503 (try again later), the details in the log."""
+    current_app.logger.error("index unreadable on %s: %s", request.path, exc)
+    message = "检索服务暂时不可用：索引无法读取，请稍后再试或联系管理员重建索引。"
+    if _wants_json():
+        return jsonify({"error": message}), 503, {"Retry-After": "60"}
+    return render_template("error.html", code=503, message=message), 503, {"Retry-After": "60"}
 
 
 @bp.app_errorhandler(Exception)

@@ -7,7 +7,9 @@ import datetime as dt
 import io
 
 
-from flask import Response, jsonify, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
+
+from indexer.textio import CONTROL_RE
 
 from ..engine import EXPORT_LIMIT
 from ..params import BadParameter, parse_search_args
@@ -20,6 +22,25 @@ bp = blueprint("feeds")
 CSV_FIELDS = ("id", "date", "paper_name", "page", "title", "subtitles", "kind", "dateline", "regions", "leaders",
               "byline", "url", "body", "reporters")  # new columns go at the end: scripts read by position too
 FEED_SIZE = 50
+
+
+def base_url() -> str:
+    """The configured public address (``jinbao serve --base-url``): absolute links never echo the
+    request's Host header."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: lists joined with ；, and a cell a spreadsheet would read as a formula
+    (starting with = + - @, a tab or a carriage return) neutralised with a leading '."""
+    text = "；".join(value) if isinstance(value, list) else "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def xml_text(xml: str) -> str:
+    """C0 control characters are not allowed in XML 1.0: a query or a paper name holding one
+    must not make the feed invalid."""
+    return CONTROL_RE.sub("", xml)
 
 
 def _export_params():
@@ -39,7 +60,7 @@ def bad_request(exc: Exception):
 def export_json():
     docs, truncated = engine().export(_export_params(), searcher())
     for d in docs:
-        d["url"] = request.host_url.rstrip("/") + f"/article/{d['id']}"
+        d["url"] = base_url() + f"/article/{d['id']}"
     resp = jsonify({"total": len(docs), "truncated": truncated, "limit": EXPORT_LIMIT, "articles": docs})
     resp.headers["Content-Disposition"] = "attachment; filename=jinbao-export.json"
     return resp
@@ -53,9 +74,8 @@ def export_csv():
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for d in docs:
-        d["url"] = request.host_url.rstrip("/") + f"/article/{d['id']}"
-        writer.writerow(["；".join(d.get(f) or []) if isinstance(d.get(f), list) else d.get(f) or ""
-                         for f in CSV_FIELDS])
+        d["url"] = base_url() + f"/article/{d['id']}"
+        writer.writerow([csv_cell(d.get(f)) for f in CSV_FIELDS])
     headers = {"Content-Disposition": "attachment; filename=jinbao-export.csv"}
     if truncated:
         headers["X-Jinbao-Truncated"] = str(EXPORT_LIMIT)
@@ -67,7 +87,7 @@ def feed_atom():
     params = parse_search_args(request.args)
     params.sort, params.page, params.per_page = "newest", 1, FEED_SIZE
     data = engine().search(params, searcher(), facets=False)
-    base = request.host_url.rstrip("/")
+    base = base_url()
     entries = []
     for r in data["results"]:
         entries.append({**r, "link": base + r["url"], "updated": f"{r['date']}T00:00:00Z",
@@ -78,14 +98,14 @@ def feed_atom():
                           self_url=base + url_with(request.args, path="/feed.atom"),
                           html_url=base + url_with(request.args, sort="newest"),
                           feed_id=base + url_with(request.args, path="/feed.atom"))
-    return Response(xml, mimetype="application/atom+xml; charset=utf-8")
+    return Response(xml_text(xml), mimetype="application/atom+xml; charset=utf-8")
 
 
 @bp.route("/opensearch.xml")
 def opensearch():
-    xml = render_template("opensearch.xml", base=request.host_url.rstrip("/"),
+    xml = render_template("opensearch.xml", base=base_url(),
                           icon=url_for("static", filename="favicon.svg"))
-    return Response(xml, mimetype="application/opensearchdescription+xml; charset=utf-8")
+    return Response(xml_text(xml), mimetype="application/opensearchdescription+xml; charset=utf-8")
 
 
 def _plain(html: str) -> str:
