@@ -401,7 +401,7 @@ class Engine:
         page_docs = ranked[start:]
         total = len(matched)
         strings = parsed.highlight_strings()
-        results = [self._result(json.loads(searcher.stored_fields(n)["doc"]), strings) for n in page_docs]
+        results = self._results(page_docs, strings, searcher, started + self.time_limit)
         data: dict[str, Any] = {
             "q": params.q,
             "total": total,
@@ -455,6 +455,18 @@ class Engine:
         if len(terms) > 1:
             for t in terms:
                 offer(f"只检索“{t.text}”", replace(params, q=t.text))
+        return out
+
+    def _results(self, docnums: list[int], strings: list[str], searcher: Searcher,
+                 deadline: float) -> list[dict[str, Any]]:
+        """The shown hits with their snippets; highlighting counts against the query's time
+        budget: past it the remaining hits are shown unmarked and the answer is incomplete."""
+        out = []
+        for n in docnums:
+            late = time.perf_counter() > deadline
+            if late:
+                self._timed_out.flag = True
+            out.append(self._result(json.loads(searcher.stored_fields(n)["doc"]), [] if late else strings))
         return out
 
     def _result(self, doc: dict, strings: list[str]) -> dict[str, Any]:
