@@ -76,17 +76,40 @@ def damage_message(path: Path, exc: BaseException) -> str:
             f"`jinbao index ARCHIVE --index {path.parent} --full`")
 
 
+@contextlib.contextmanager
+def quiet_leaks():
+    """Whoosh leaves a table-of-contents file open when it fails to read it: inside this block
+    such files are closed (when the failed reader is dropped, or by a collection at the end)
+    without a ResourceWarning from wherever the garbage collector would run later."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            yield
+        finally:
+            gc.collect()
+
+
 def check_index(index_dir: Path) -> None:
     """Open the current generation and read one stored document; :class:`IndexDamaged` if that
     fails (FileNotFoundError when there is no index at all)."""
     active = active_dir(index_dir)
-    ix = open_index(index_dir, mmap=False)
-    try:
-        with ix.searcher() as s:
-            if s.doc_count_all():
-                next(iter(s.all_stored_fields()), None)
-    except DAMAGE_ERRORS as exc:
-        raise IndexDamaged(damage_message(active or index_dir, exc)) from exc
+    if active is None:
+        raise FileNotFoundError(f"no jinbao index in {index_dir} (run `jinbao index ARCHIVE --index {index_dir}`)")
+    if not any(active.glob(f"_{INDEX_NAME}_*.toc")):  # (whoosh's exists_in would open, and raise on, a bad one)
+        raise IndexDamaged(damage_message(active, FileNotFoundError("its table of contents (_articles_*.toc) is missing")))
+    with quiet_leaks():
+        try:
+            ix = open_index(index_dir, mmap=False)
+            with ix.searcher() as s:
+                if s.doc_count_all():
+                    next(iter(s.all_stored_fields()), None)
+            return
+        except DAMAGE_ERRORS as exc:
+            message = damage_message(active, exc)
+    raise IndexDamaged(message)
 
 
 def remove_leftovers(index_dir: Path) -> list[str]:
@@ -507,11 +530,13 @@ def _open_current(current: Path | None, rebuild: bool) -> tuple[FileIndex | None
             return None, dict(data.get("pages") or {})
         except (OSError, ValueError, AttributeError, TypeError):
             return None, {}
-    try:
-        ix = windex.open_dir(str(current), indexname=INDEX_NAME)
-        return ix, load_manifest(current, ix)
-    except DAMAGE_ERRORS as exc:
-        raise IndexDamaged(damage_message(current, exc)) from exc
+    with quiet_leaks():
+        try:
+            ix = windex.open_dir(str(current), indexname=INDEX_NAME)
+            return ix, load_manifest(current, ix)
+        except DAMAGE_ERRORS as exc:
+            message = damage_message(current, exc)
+    raise IndexDamaged(message)
 
 
 def cap_articles(articles: list[Article]) -> tuple[list[Article], list[str]]:

@@ -28,7 +28,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import segment
-from indexer.build import DAMAGE_ERRORS, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict
+from indexer.build import (
+    DAMAGE_ERRORS, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict,
+)
 from indexer.gazetteer import Gazetteer
 from indexer.jumps import page_number, pick_continuation
 from indexer.register import REGISTER_FILE, load_register
@@ -173,8 +175,6 @@ class Engine:
         :class:`IndexDamaged` when the index can no longer be read (the site answers 503)."""
         try:
             return self._borrow()
-        except FileNotFoundError as exc:
-            raise IndexDamaged(damage_message(self.active or self.index_dir, exc)) from exc
         except DAMAGE_ERRORS as exc:
             raise IndexDamaged(damage_message(self.active or self.index_dir, exc)) from exc
 
