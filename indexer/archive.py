@@ -139,7 +139,6 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
         result.problems.append(Problem(root, "archive folder does not exist or is not a folder"))
         return result
     real_root = root.resolve()
-    seen_files: dict[Path, Path] = {}
     folders = _entries(root, result, "")
     for folder in folders or []:
         if paper is not None and folder.name != paper:
@@ -196,14 +195,28 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
                 if number in seen:
                     result.problems.append(Problem(page_file, f"duplicate page number {number} (also {seen[number].name})"))
                     continue
-                real = page_file.resolve()
-                if real in seen_files:
-                    result.problems.append(Problem(page_file, f"the same file as {seen_files[real]} (a link): read once"))
-                    continue
-                seen_files[real] = page_file
                 seen[number] = page_file
                 result.pages.append(PageRef(info, date, number, page_file))
+    _read_each_file_once(result)
     return result
+
+
+def _read_each_file_once(result: ScanResult) -> None:
+    """A file reached twice (a link inside the archive to another page) is read once: as the
+    page that is the file itself, else as the first link to it."""
+    by_file: dict[Path, list[PageRef]] = {}
+    for ref in result.pages:
+        by_file.setdefault(ref.path.resolve(), []).append(ref)
+    dropped: set[int] = set()
+    for refs in by_file.values():
+        if len(refs) < 2:
+            continue
+        keep = next((r for r in refs if not r.path.is_symlink()), refs[0])
+        for r in refs:
+            if r is not keep:
+                result.problems.append(Problem(r.path, f"the same file as {keep.path} (a link): read once"))
+                dropped.add(id(r))
+    result.pages = [r for r in result.pages if id(r) not in dropped]
 
 
 def content_hash(text: str) -> str:
