@@ -49,7 +49,8 @@ def key(line: str) -> str:
 # --- single-line rules ------------------------------------------------------------------------
 
 _CRUMB_HEAD = re.compile(r"^(?:您?(?:当前|现在|所在)?的?(?:位置|位于)|当前位置|所在位置)\s*[:：>]")
-_CRUMB_SEP = re.compile(r"\s*(?:>>|>|›|»|→)\s*")
+# a lone > separates crumbs only with a space beside it (首页 > 要闻; not <b>粗体</b>)
+_CRUMB_SEP = re.compile(r"\s*(?:>>|›|»|→)\s*|\s+>\s*|\s*>(?:\s+|$)")
 
 
 def is_breadcrumb(k: str) -> bool:
@@ -59,7 +60,7 @@ def is_breadcrumb(k: str) -> bool:
     if not _CRUMB_SEP.search(k) or _SENTENCE_PUNCT.search(k) or _COMMA.search(k) or len(k) > 80:
         return False
     parts = [p for p in _CRUMB_SEP.split(k) if p.strip()]
-    return bool(parts) and all(len(p) <= 16 for p in parts)
+    return bool(parts) and all(len(p) <= 16 and "<" not in p for p in parts)
 
 
 _META_KEYS = (

@@ -3,15 +3,30 @@ once per session, and a Flask test client on it (the real path: parse -> index -
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from indexer.build import build_index, configure_segmenter
 from indexer.gazetteer import Gazetteer
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests are reproducible: the "ci" profile (the default) derandomises Hypothesis, so a
+# run fails or passes the same way every time; HYPOTHESIS_PROFILE=long explores 15× more
+# examples with fresh randomness (run it locally; pin what it finds with @example).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("long", derandomize=False, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many examples a property test runs: ``n`` on CI, 15× that with the long profile."""
+    return n * 15 if PROFILE == "long" else n
 SAMPLE_ARCHIVE = REPO / "samples" / "archive"
 GOLD = REPO / "tests" / "data" / "seeds_gold.json"
 MANIFEST = REPO / "samples" / "manifest.csv"

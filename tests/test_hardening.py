@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE_ARCHIVE
+from conftest import SAMPLE_ARCHIVE, examples
 from indexer.layout import split_paragraphs
 from indexer.parse import BODY, LEAD, MARKER, MARKER_RE, PageInfo, parse_page, role_of, split_marker
 from search_app.query import QueryError, parse_query, to_whoosh
@@ -102,7 +102,7 @@ def _nows(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=page_text)
 @example(text="0\n0(转第0版)\n001(转第0版)\n00,")  # orphans of orphans kept their fragments
 @example(text="1(转第0版)\n000(转第0版)\n00,")
@@ -121,7 +121,7 @@ def test_page_parser_never_crashes_or_loses_body_text(text):
         assert a.body and not MARKER_RE.search(a.body)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(q=st.text(max_size=250))
 def test_query_parser_never_crashes(q):
     try:
@@ -131,7 +131,7 @@ def test_query_parser_never_crashes(q):
     to_whoosh(parsed)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=st.one_of(st.text(max_size=60), st.sampled_from(['"', "(", "title:*", "a* b?", "x~3", "[a TO z]", "OR OR",
                                                            "- -", "标题:", "\x00", "\ud7ff"])),
        region=st.one_of(st.none(), st.text(max_size=10)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE_ARCHIVE
+from conftest import SAMPLE_ARCHIVE, examples
 from indexer import normalize as norm
 
 
@@ -30,7 +30,7 @@ def test_sample_pages_normalise_as_defined(segmenter):
     assert norm.normalize("環境保護，ＧＤＰ增長") == "环境保护,gdp增长"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("環境發展經濟ＡＢＣ，：　İ"))))
 def test_any_text_normalises_as_defined(segmenter, text):
     out = norm.normalize(text)

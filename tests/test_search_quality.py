@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, examples
 from helpers import ids_containing
 from search_app.evaluation import flask_search, load_queries, run_all, summarize
 from search_app.highlight import highlight_all
@@ -35,7 +35,7 @@ def _han_runs(doc: dict) -> list[str]:
     return [r for r in re.findall(r"[\u4e00-\u9fff]+", re.sub(r"\s+", "", text)) if len(r) >= 2]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_every_substring_finds_its_article(client, all_articles, data):
     doc = data.draw(st.sampled_from(all_articles))
