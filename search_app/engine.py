@@ -331,20 +331,28 @@ class Engine:
             sort = "newest"  # nothing to rank by: list the latest first
         if sort == "relevance":
             table = self.table(searcher)
-            depth = max(limit + 20, RERANK_DEPTH)
+
+            def order(item: tuple[int, float]) -> tuple:
+                # higher score first, equal scores newer first, then the index order: one total
+                # order, so that every page of a result list is a slice of the same list
+                docnum, score = item
+                return (-round(score, 6), _inverted(table.rows[docnum].date), docnum)  # type: ignore[union-attr]
+
+            depth = max(limit, RERANK_DEPTH)
             found = self._scored(main, flt, searcher, evaluator)
             if found is not None:
                 every = set(found)
-                # Whoosh's order for the candidates: higher score, then lower docnum
-                scores = dict(heapq.nlargest(depth, found.items(), key=lambda ds: (ds[1], -ds[0])))
+                top = heapq.nsmallest(depth, found.items(), key=order)
             else:  # out of time: what Whoosh's own matchers find in a short grace period
                 scores, every = self._scored_by_whoosh(main, flt, searcher, depth)
-            for docnum, extra in self._rerank(parsed, scores, searcher).items():
-                scores[docnum] += extra
-            # equal scores: newer first
-            ranked = sorted(((round(score, 6), docnum) for docnum, score in scores.items()),
-                            key=lambda sd: (-sd[0], _inverted(table.rows[sd[1]].date)))  # type: ignore[union-attr]
-            return [d for _s, d in ranked[:limit]], every
+                top = sorted(scores.items(), key=order)
+            # positional boosts for the same RERANK_DEPTH best matches whatever page is asked for
+            # (boosts only add, so the boosted block still ranks above the rest)
+            head = dict(top[:RERANK_DEPTH])
+            for docnum, extra in self._rerank(parsed, head, searcher).items():
+                head[docnum] += extra
+            ranked = sorted(head.items(), key=order) + top[RERANK_DEPTH:]
+            return [d for d, _s in ranked[:limit]], every
         every = self._docs(main, flt, searcher, evaluator)
         return self.table(searcher).in_order(every, sort, limit), every
 
