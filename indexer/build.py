@@ -476,6 +476,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         result, notes = cap_articles(result)
         summary.warnings.extend(Problem(ref.path, note) for note in notes)
         changes.append(PageChange(ref, digest, result, existed))
+        if len(changes) == 1:
+            checkpoint("mid-parse")
         log(f"{'updated' if existed else 'added'} {ref.key}: {len(result)} articles")
         if progress:
             progress(done, len(todo), ref.key)
@@ -606,7 +608,9 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
-        for c in changes:
+        for n, c in enumerate(changes):
+            if n == len(changes) // 2:
+                checkpoint("mid-write")  # some documents of the run added, not committed
             if c.existed:
                 writer.delete_by_term("page_key", c.ref.key)
             for art in c.articles:

@@ -46,19 +46,26 @@ def scenario(tmp_path_factory, gazetteer):
     return archive, base_index, ids(base_index), ids(clean)
 
 
-def run_killed(archive: Path, index_dir: Path, *, crash_at: str | None = None, after: float | None = None,
+def run_killed(archive: Path, index_dir: Path, *, crash_at: str | None = None, pause_at: str | None = None,
                full: bool = False) -> int:
+    """Run a re-index that is killed: by itself at a checkpoint (``crash_at``), or from outside
+    while it waits at a checkpoint (``pause_at``: the kill is known to land mid-run)."""
     env = {**os.environ}
+    marker = index_dir.parent / "paused"
     if crash_at:
         env["JINBAO_CRASH_AT"] = crash_at
+    if pause_at:
+        env["JINBAO_PAUSE_AT"], env["JINBAO_PAUSE_FILE"] = pause_at, str(marker)
     cmd = [sys.executable, "-m", "indexer.cli", "index", str(archive), "--index", str(index_dir)]
     if full:
         cmd.append("--full")
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if after is not None:
-        time.sleep(after)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
+    if pause_at:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the re-index never reached the pause point"
+        proc.send_signal(signal.SIGKILL)
     return proc.wait(timeout=300)
 
 
@@ -66,8 +73,9 @@ CASES = [
     {"crash_at": "after-parse"},
     {"crash_at": "before-commit"},
     {"crash_at": "after-commit"},
-    {"after": 1.5},
-    {"after": 3.0},
+    {"pause_at": "mid-parse"},
+    {"pause_at": "mid-write"},
+    {"pause_at": "mid-write", "full": True},
     {"crash_at": "before-commit", "full": True},
     {"crash_at": "after-commit", "full": True},
 ]
@@ -79,8 +87,7 @@ def test_kill_then_recover(tmp_path, scenario, gazetteer, case):
     index_dir = tmp_path / "index"
     shutil.copytree(base_index, index_dir)
     code = run_killed(archive, index_dir, **case)
-    if "crash_at" in case:
-        assert code == -signal.SIGKILL
+    assert code == -signal.SIGKILL  # every case is killed mid-run, none finishes first
 
     # the index opens and serves the last committed state: all before or all after
     state = ids(index_dir)
