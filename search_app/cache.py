@@ -58,3 +58,9 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def clear(self) -> None:
+        """Forget every answer (the key already changes with the index; this is for callers that
+        change how answers are computed, such as an ablation)."""
+        with self._lock:
+            self._items.clear()

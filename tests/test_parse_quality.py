@@ -17,7 +17,9 @@ from conftest import GOLD, MANIFEST, SAMPLE_ARCHIVE
 from indexer.cli import main
 from indexer.evaluate import evaluate_articles, nows, overall
 
-F1_FLOOR, TITLE_FLOOR, DATELINE_FLOOR, KIND_FLOOR = 0.95, 0.90, 0.95, 0.90
+# what is achieved on the seeds (1.000 each, also re-typeset at 15 and 22 characters) minus a
+# stated margin of 0.02 (issue 14: a floor far below what is achieved measures nothing)
+F1_FLOOR, TITLE_FLOOR, DATELINE_FLOOR, KIND_FLOOR = 0.98, 0.98, 0.98, 0.98
 
 
 def assert_floors(results):
@@ -98,4 +100,4 @@ def test_eval_without_manifest_infers_date_and_home_region(tmp_path, gazetteer):
     results = evaluate_articles(GOLD, pages, gazetteer)
     total = overall(results)
     assert total.f1 >= F1_FLOOR
-    assert total.rate("dateline_ok") >= 0.85  # issue dates inferred from the text
+    assert total.rate("dateline_ok") >= 0.85  # issue dates inferred from the text (achieved 0.867)

@@ -16,18 +16,43 @@ from search_app.query import parse_query
 QUERIES = REPO / "tests" / "data" / "search_queries.json"
 
 
-def test_judged_queries_meet_the_floors(client, all_articles):
+# nDCG@10 achieved on the judged queries (jinbao eval search, issue 14) minus a margin of 0.005:
+# a floor far below what is achieved measures nothing (all ranking signals off still score 0.971)
+ACHIEVED = {"all": 0.983, "official": 0.993, "topic": 0.986, "place": 0.998, "filter": 0.998, "traditional": 0.885,
+            "substring": 1.0, "phrase": 0.932, "number": 1.0, "nothing": 1.0}
+MARGIN = 0.005
+
+
+def judged_summary(client, all_articles):
     judged = load_queries(QUERIES)
     assert len(judged) >= 30
-    assert {q["kind"] for q in judged} >= {"official", "topic", "place", "filter", "traditional", "substring",
-                                          "phrase", "number", "nothing"}
-    summary = summarize(run_all(judged, flask_search(client), all_articles))
+    assert {q["kind"] for q in judged} >= set(ACHIEVED) - {"all"}
+    return summarize(run_all(judged, flask_search(client), all_articles))
+
+
+def test_judged_queries_meet_the_floors(client, all_articles):
+    summary = judged_summary(client, all_articles)
     overall = summary["all"]
     assert overall.errors == 0 and overall.excluded == 0
     assert overall.recall == 1.0
-    assert overall.ndcg >= 0.85
     for kind, s in summary.items():
-        assert s.ndcg >= 0.75, kind
+        assert s.ndcg >= ACHIEVED[kind] - MARGIN, (kind, s.ndcg)
+
+
+def test_the_floors_measure_ranking(client, all_articles, monkeypatch):
+    """Ablation: without the ranking signals (headline/lead, adjacency, official and place tags)
+    the judged queries fall below the floors, overall and for the kinds the signals serve."""
+    import search_app.query as query
+
+    app = client.application
+    app.extensions["jinbao_engine"].results.clear()
+    for name in ("LEAD_BOOST", "ADJACENCY_BOOST", "OFFICIAL_BOOST", "REGION_BOOST"):
+        monkeypatch.setattr(query, name, 0.0)
+    summary = judged_summary(client, all_articles)
+    assert summary["all"].ndcg < ACHIEVED["all"] - MARGIN
+    for kind in ("official", "place", "phrase"):
+        assert summary[kind].ndcg < ACHIEVED[kind] - MARGIN, kind
+    app.extensions["jinbao_engine"].results.clear()
 
 
 def _han_runs(doc: dict) -> list[str]:
