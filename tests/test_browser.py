@@ -65,7 +65,9 @@ def shot(browser, name: str, size: tuple[int, int]) -> Path:
     browser.set_window_size(size[0], min(max(height, size[1]), 4000))
     path = ARTIFACTS / f"{name}-{size[0]}.png"
     browser.save_screenshot(str(path))
-    assert path.stat().st_size > 5000
+    png = path.read_bytes()
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: a real PNG of the window's width
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width == size[0] and len(set(png[100:5000])) > 50, name
     return path
 
 

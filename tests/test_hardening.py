@@ -140,4 +140,9 @@ def test_search_api_never_errors(client, q, region):
     if region is not None:
         params["region"] = region
     resp = client.get("/api/search", query_string=params)
-    assert resp.status_code in (200, 400)
+    assert resp.status_code in (200, 400)  # the property: never a 500
+    body = resp.get_json()
+    if resp.status_code == 400:
+        assert re.search(r"\b(?:q|region)\b", body["error"]), body  # the message names the parameter
+    else:
+        assert isinstance(body["total"], int) and len(body["results"]) <= body["total"]

@@ -39,7 +39,8 @@ def test_year_facet_filters_and_histogram_covers_all_matches(client):
     assert sum(b["count"] for b in data["histogram"]) == data["total"]
     months = [b["month"] for b in data["histogram"]]
     assert months == sorted(months) and months[0] <= "2021-12" and months[-1] >= "2026-06"
-    assert api(client, year="20x5").get("error") is None if False else client.get("/api/search?year=20x5").status_code == 400
+    bad = client.get("/api/search?year=20x5")
+    assert bad.status_code == 400 and "year" in bad.get_json()["error"]
 
 
 def test_search_page_state_is_in_links(client):
@@ -71,7 +72,7 @@ def test_atom_feed_for_a_search(client, all_articles):
     expected = {d["id"] for d in all_articles if "平遥县" in d["regions"]}
     assert {e.find(f"{ATOM}link").get("href").rsplit("/", 1)[1] for e in entries} == expected
     updated = [e.find(f"{ATOM}updated").text for e in entries]
-    assert updated == sorted(updated, reverse=True)
+    assert len(updated) >= 2 and updated == sorted(updated, reverse=True)
     assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith("/feed.atom?region=%E5%B9%B3%E9%81%A5%E5%8E%BF")
 
 
