@@ -231,3 +231,22 @@ def test_total_and_facets_cover_matches_beyond_the_ranked_candidates(app, client
     data = search(client, q="发展", per_page=1)
     assert data["total"] == len(expected)
     assert sum(v["count"] for v in data["facets"]["paper"]) == len(expected)
+
+
+def test_text_outside_the_body_is_searchable_exactly(client, all_articles):
+    """A string printed only in an article's fragment (a piece printed elsewhere on the page), its
+    signature or a caption finds the article, quoted or not."""
+    import re as _re
+
+    checked = 0
+    for doc in all_articles:
+        for part in [*doc.get("fragments", []), doc.get("signature") or "", *doc.get("captions", [])]:
+            runs = [r for r in _re.findall(r"[\u4e00-\u9fff]{6,}", part) if r not in doc["body"]]
+            if not runs:
+                continue
+            needle = runs[0][:6]
+            for q in (needle, f'"{needle}"'):
+                found = search(client, q=q, paper=doc["paper"], per_page=100)
+                assert doc["id"] in {r["id"] for r in found["results"]}, (q, doc["id"])
+            checked += 1
+    assert checked >= 2  # the sample archive has a fragment (001) and a signature (003)
