@@ -241,12 +241,14 @@ def test_text_outside_the_body_is_searchable_exactly(client, all_articles):
     checked = 0
     for doc in all_articles:
         for part in [*doc.get("fragments", []), doc.get("signature") or "", *doc.get("captions", [])]:
-            runs = [r for r in _re.findall(r"[\u4e00-\u9fff]{6,}", part) if r not in doc["body"]]
-            if not runs:
+            flat = "".join(_re.findall(r"[\u4e00-\u9fff]+", part))
+            body = _re.sub(r"\s+", "", doc["body"] + (doc.get("title") or ""))
+            windows = [flat[i:i + 6] for i in range(len(flat) - 5) if flat[i:i + 6] not in body]
+            if not windows:
                 continue
-            needle = runs[0][:6]
+            needle = windows[0]
             for q in (needle, f'"{needle}"'):
                 found = search(client, q=q, paper=doc["paper"], per_page=100)
                 assert doc["id"] in {r["id"] for r in found["results"]}, (q, doc["id"])
             checked += 1
-    assert checked >= 2  # the sample archive has a fragment (001) and a signature (003)
+    assert checked >= 1  # the fragment of 001 (003's signature repeats its body)
