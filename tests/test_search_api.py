@@ -241,9 +241,9 @@ def test_text_outside_the_body_is_searchable_exactly(client, all_articles):
     checked = 0
     for doc in all_articles:
         for part in [*doc.get("fragments", []), doc.get("signature") or "", *doc.get("captions", [])]:
-            flat = "".join(_re.findall(r"[\u4e00-\u9fff]+", part))
             body = _re.sub(r"\s+", "", doc["body"] + (doc.get("title") or ""))
-            windows = [flat[i:i + 6] for i in range(len(flat) - 5) if flat[i:i + 6] not in body]
+            windows = [run[i:i + 6] for run in _re.findall(r"[\u4e00-\u9fff]{6,}", part)
+                       for i in range(len(run) - 5) if run[i:i + 6] not in body]
             if not windows:
                 continue
             needle = windows[0]
