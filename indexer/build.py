@@ -36,7 +36,8 @@ from whoosh import writing
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from . import segment
+from . import columns, segment
+from .codec import JinbaoCodec
 from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .locking import RunLock
@@ -604,7 +605,7 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     One writer process: Whoosh's multi-process writer hangs for good when one of its
     sub-writers dies (its job queue fills up with nobody reading it), and it can drop a
     sub-writer's segment on a slow hand-over; parsing, the larger share, runs on all cores."""
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, codec=JinbaoCodec())
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
@@ -635,6 +636,7 @@ def finish(target: Path, ix: FileIndex, indexed: dict[str, str]) -> None:
     save_manifest(target, ix, indexed)
     with ix.searcher() as s:
         save_register(target, build_register(s), ix.latest_generation())
+    columns.ensure(target, ix)
 
 
 def ensure_derived(index_dir: Path) -> None:
@@ -645,6 +647,8 @@ def ensure_derived(index_dir: Path) -> None:
     ix = windex.open_dir(str(active), indexname=INDEX_NAME)
     if register_generation(active) != ix.latest_generation():
         finish(active, ix, load_manifest(active, ix))
+    else:
+        columns.ensure(active, ix)
 
 
 def _in_scope(paper: str | None, since: dt.date | None) -> Callable[[str], bool]:

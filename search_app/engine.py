@@ -12,13 +12,14 @@ cached per index generation.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import json
 import math
 import threading
 import time
 import weakref
 from collections import Counter
+
+import numpy as np
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
 from .facets import FacetTable, month_histogram
 from .highlight import highlight_all, snippet
-from .taat import Evaluator, OutOfTime, scores_at
+from .postings import PostingCache
+from .vector import Hits, OutOfTime, VectorEvaluator, positions_in
 from .scoring import CachedLengthBM25F, SegmentLengths
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
 
@@ -111,6 +113,7 @@ class Engine:
         # the pooled searchers hold open files: close them when the engine goes away
         self._finalizer = weakref.finalize(self, _close_all, self._idle)
         self.lengths = SegmentLengths()
+        self.postings = PostingCache()
         self.weighting = CachedLengthBM25F(self.lengths)
         self.gazetteer = gazetteer or Gazetteer.load()
         self._lock = threading.Lock()
@@ -210,7 +213,7 @@ class Engine:
             return table
         previous = self._table
         table = FacetTable(searcher, previous.segments if previous else None,
-                           previous.paper_names if previous else None)
+                           previous.paper_names if previous else None, generation_dir=self.active)
         with self._lock:
             self._table = table
         return table
@@ -258,26 +261,28 @@ class Engine:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def evaluator(self, searcher: Searcher) -> Evaluator:
-        """A term-at-a-time evaluator for one request: it remembers the match sets it
-        computed, answers date ranges from the facet table, and the request's time limit
-        starts now."""
+    def evaluator(self, searcher: Searcher) -> VectorEvaluator:
+        """A vectorised evaluator for one request: it remembers the match sets it computed,
+        shares the engine's decoded postings, answers date ranges from the facet columns,
+        and the request's time limit starts now."""
         table = self.table(searcher)
 
-        def ranges(q: wq.TermRange) -> set[int] | None:
+        def ranges(q: wq.TermRange) -> np.ndarray | None:
             if q.fieldname != "date":
                 return None
             return table.dated_between(q.start, q.end, q.startexcl, q.endexcl)
 
-        return Evaluator(searcher, deadline=time.perf_counter() + self.time_limit, ranges=ranges)
+        return VectorEvaluator(searcher, self.postings, deadline=time.perf_counter() + self.time_limit,
+                               ranges=ranges, lengths=self.lengths.array)
 
     def _docs(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
-              evaluator: Evaluator | None = None) -> set[int]:
-        """Every matching document number, within the time limit (see :attr:`timed_out`)."""
+              evaluator: VectorEvaluator | None = None) -> np.ndarray:
+        """Every matching document number (ascending), within the time limit (see
+        :attr:`timed_out`)."""
         # without words the filters alone are the query (every posting skips deleted documents)
         query = main if flt is None else flt if isinstance(main, wq.Every) else wq.And([main, flt])
         try:
-            return (evaluator or self.evaluator(searcher)).docs(query)
+            return (evaluator or self.evaluator(searcher)).ids(query)
         except OutOfTime:
             self._timed_out.flag = True
         # out of time: what Whoosh's collector finds in a short grace period
@@ -287,7 +292,7 @@ class Engine:
             searcher.search_with_collector(query, collector)
         except collectors.TimeLimit:
             pass
-        return set(collector.results().docs())
+        return np.array(sorted(collector.results().docs()), dtype=np.int64)
 
     @property
     def timed_out(self) -> bool:
@@ -321,9 +326,9 @@ class Engine:
                 self.give_back(searcher)
 
     def ranked_docnums(self, params: SearchParams, parsed: ParsedQuery, searcher: Searcher,
-                       limit: int, evaluator: Evaluator | None = None) -> tuple[list[int], set[int]]:
-        """Document numbers of the first ``limit`` matches in the requested order, and the
-        set of all matches."""
+                       limit: int, evaluator: VectorEvaluator | None = None) -> tuple[list[int], np.ndarray]:
+        """Document numbers of the first ``limit`` matches in the requested order, and all
+        matches (ascending)."""
         main = to_whoosh(parsed, self.hints())
         flt = self.filter_query(params)
         sort = params.sort
@@ -332,24 +337,26 @@ class Engine:
         if sort == "relevance":
             table = self.table(searcher)
 
+            day = table.day
+
             def order(item: tuple[int, float]) -> tuple:
                 # higher score first, equal scores newer first, then the index order: one total
                 # order, so that every page of a result list is a slice of the same list
                 docnum, score = item
-                return (-round(score, 6), _inverted(table.rows[docnum].date), docnum)  # type: ignore[union-attr]
+                return (-_rounded(score), -int(day[docnum]), docnum)
 
             depth = max(limit, RERANK_DEPTH)
             found = self._scored(main, flt, searcher, evaluator)
             if found is not None:
-                every = set(found)
-                top = heapq.nsmallest(depth, found.items(), key=order)
+                every = found.ids
+                top = _top(found, day, depth)
             else:  # out of time: what Whoosh's own matchers find in a short grace period
                 scores, every = self._scored_by_whoosh(main, flt, searcher, depth)
                 top = sorted(scores.items(), key=order)
             # positional boosts for the same RERANK_DEPTH best matches whatever page is asked for
             # (boosts only add, so the boosted block still ranks above the rest)
             head = dict(top[:RERANK_DEPTH])
-            for docnum, extra in self._rerank(parsed, head, searcher).items():
+            for docnum, extra in self._rerank(parsed, head, searcher, evaluator).items():
                 head[docnum] += extra
             ranked = sorted(head.items(), key=order) + top[RERANK_DEPTH:]
             return [d for d, _s in ranked[:limit]], every
@@ -357,22 +364,23 @@ class Engine:
         return self.table(searcher).in_order(every, sort, limit), every
 
     def _scored(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
-                evaluator: Evaluator | None = None) -> dict[int, float] | None:
-        """docnum -> score of every match (term-at-a-time, :mod:`search_app.taat`); None
-        when the time limit ran out."""
+                evaluator: VectorEvaluator | None = None) -> Hits | None:
+        """Every match with its score (:mod:`search_app.vector`); None when the time limit
+        ran out."""
         evaluator = evaluator or self.evaluator(searcher)
         try:
-            scores = evaluator.scores(main)
-            if flt is not None and scores:
-                allowed = evaluator.docs(flt)
-                scores = {d: scores[d] for d in allowed.intersection(scores)}
-            return scores
+            found = evaluator.hits(main)
+            if flt is not None and len(found):
+                allowed = evaluator.ids(flt)
+                keep = positions_in(found.ids, allowed, evaluator.size)
+                found = Hits(found.ids[keep], found.scores[keep])
+            return found
         except OutOfTime:
             self._timed_out.flag = True
             return None
 
     def _scored_by_whoosh(self, main: wq.Query, flt: wq.Query | None, searcher: Searcher,
-                          depth: int) -> tuple[dict[int, float], set[int]]:
+                          depth: int) -> tuple[dict[int, float], np.ndarray]:
         """The top ``depth`` scores and the matches Whoosh's collector reaches within a
         third of the time limit (the answer is then marked incomplete)."""
         # the filter joins the query with a constant score of 0, so it restricts without ranking
@@ -383,18 +391,23 @@ class Engine:
             searcher.search_with_collector(query, timed)
         except collectors.TimeLimit:
             self._timed_out.flag = True
-        return {h.docnum: h.score for h in timed.results()}, set(top.every)
+        return {h.docnum: h.score for h in timed.results()}, np.array(sorted(set(top.every)), dtype=np.int64)
 
-    def _rerank(self, parsed: ParsedQuery, scores: dict[int, float], searcher: Searcher) -> dict[int, float]:
-        """Positional boosts (headline/lead, adjacency) for the candidates only: each phrase
-        matcher skips straight from one candidate to the next instead of checking positions
-        in every matching article."""
+    def _rerank(self, parsed: ParsedQuery, scores: dict[int, float], searcher: Searcher,
+                evaluator: VectorEvaluator | None = None) -> dict[int, float]:
+        """Positional boosts (headline/lead, adjacency) for the candidates only: each query
+        is evaluated among the candidates, so only their stored text is checked."""
         extras: dict[int, float] = {}
-        candidates = sorted(scores)
-        context = searcher.context()
+        candidates = np.array(sorted(scores), dtype=np.int64)
+        evaluator = evaluator or self.evaluator(searcher)
         for query in rerank_queries(parsed):
             weight, query.boost = query.boost, 1.0
-            for docnum, score in scores_at(query.matcher(searcher, context), candidates).items():
+            try:
+                found = evaluator.hits(query, candidates)
+            except OutOfTime:  # the boosts so far; the answer says it is incomplete
+                self._timed_out.flag = True
+                break
+            for docnum, score in zip(found.ids.tolist(), found.scores.tolist(), strict=True):
                 extras[docnum] = extras.get(docnum, 0.0) + weight * score
         return extras
 
@@ -496,23 +509,26 @@ class Engine:
             "url": f"/article/{doc['id']}",
         }
 
-    def _facets(self, main: wq.Query, matched: set[int], params: SearchParams, searcher: Searcher,
-                table: FacetTable, evaluator: Evaluator | None = None) -> dict[str, list[dict]]:
+    def _facets(self, main: wq.Query, matched: np.ndarray, params: SearchParams, searcher: Searcher,
+                table: FacetTable, evaluator: VectorEvaluator | None = None) -> dict[str, list[dict]]:
         selected = {"region": params.regions, "leader": params.leaders, "paper": params.papers, "year": params.years}
         out: dict[str, list[dict]] = {}
         # a facet with selected values is counted without its own filter (OR within a facet):
         # the matches of the words alone, intersected with each of the other filters
-        unfiltered: set[int] = set()
-        filter_sets: dict[str, set[int]] = {}
+        unfiltered = matched[:0]
+        filter_sets: dict[str, np.ndarray] = {}
         if any(selected[name] for name in FACET_NAMES):
-            unfiltered = table.live_docs() if isinstance(main, wq.Every) else self._docs(main, None, searcher, evaluator)
+            unfiltered = table.live_ids() if isinstance(main, wq.Every) else self._docs(main, None, searcher, evaluator)
             chosen = {name for name in FACET_NAMES if selected[name]}
             filter_sets = {k: self._docs(wq.Every(), q, searcher, evaluator)
                            for k, q in self.filter_parts(params).items() if chosen - {k}}
         for name in FACET_NAMES:
             docs = matched
             if selected[name]:
-                docs = unfiltered.intersection(*(v for k, v in filter_sets.items() if k != name))
+                docs = unfiltered
+                for k, v in filter_sets.items():
+                    if k != name:
+                        docs = docs[positions_in(docs, v, table.size)]
             counts = table.count(docs, name)
             items = sorted(counts.items(), reverse=True) if name == "year" else counts.most_common()
             values = [{"value": v, "count": c, "selected": v in selected[name]} for v, c in items[:FACET_SIZE]]
@@ -584,8 +600,7 @@ class Engine:
 
     def issue_neighbours(self, doc: dict[str, Any], searcher: Searcher) -> dict[str, Any]:
         """Previous/next page of the same issue and the issue's page numbers."""
-        table = self.table(searcher)
-        pages = sorted({r.page for _n, r in table.live() if r.paper == doc["paper"] and r.date == doc["date"]})
+        pages = self.table(searcher).issue_pages(doc["paper"], doc["date"])
         i = pages.index(doc["page"]) if doc["page"] in pages else -1
         return {
             "pages": pages,
@@ -598,25 +613,22 @@ class Engine:
     def papers(self, searcher: Searcher) -> list[dict[str, Any]]:
         """Papers with their issues grouped by year (newest first)."""
         table = self.table(searcher)
-        issues: dict[str, set[str]] = {}
-        articles: Counter[str] = Counter()
-        for _n, r in table.live():
-            issues.setdefault(r.paper, set()).add(r.date)
-            articles[r.paper] += 1
+        issues = table.issues()
         out = []
         for slug in sorted(issues, key=lambda s: table.paper_names.get(s, s)):
+            dates, articles = issues[slug]
             by_year: dict[str, list[str]] = {}
-            for date in sorted(issues[slug], reverse=True):
+            for date in sorted(dates, reverse=True):
                 by_year.setdefault(date[:4], []).append(date)
-            out.append({"slug": slug, "name": table.paper_names.get(slug, slug), "articles": articles[slug],
-                        "issues": len(issues[slug]), "years": by_year})
+            out.append({"slug": slug, "name": table.paper_names.get(slug, slug), "articles": articles,
+                        "issues": len(dates), "years": by_year})
         return out
 
     def entity_stats(self, field_name: str, value: str, searcher: Searcher, latest: int = 10) -> dict[str, Any]:
         """Timeline, co-occurring officials and regions, and latest articles of an official
         (``leaders``) or a region (``region_path``)."""
         table = self.table(searcher)
-        docs = set(searcher.docs_for_query(wq.Term(field_name, value)))
+        docs = self.evaluator(searcher).ids(wq.Term(field_name, value))
         officials = table.count(docs, "leader")
         regions = table.count(docs, "region")
         if field_name == "leaders":
@@ -641,9 +653,24 @@ def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:
     return sorted(near, key=lambda n: (-names[n]["articles"], n))[:limit]
 
 
-def _inverted(date: str) -> str:
-    """A sort key that puts newer ISO dates first."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in date)
+def _rounded(score: float) -> float:
+    """A score as the ranking compares it (six decimals: sums in another order are equal)."""
+    return float(np.round(score, 6))
+
+
+def _top(found: Hits, day: np.ndarray, depth: int) -> list[tuple[int, float]]:
+    """The first ``depth`` matches by rounded score, then newer issue, then document number
+    (the engine's total order), with their scores: a partition finds the threshold score,
+    only the matches at or above it are sorted."""
+    rounded = np.round(found.scores, 6)
+    if len(rounded) > depth:
+        threshold = -np.partition(-rounded, depth - 1)[depth - 1]
+        chosen = np.flatnonzero(rounded >= threshold)
+    else:
+        chosen = np.arange(len(rounded))
+    ids = found.ids[chosen]
+    order = np.lexsort((ids, -day[ids].astype(np.int64), -rounded[chosen]))[:depth]
+    return list(zip(ids[order].tolist(), found.scores[chosen][order].tolist(), strict=True))
 
 
 def _first_words(body: str, n: int = 30) -> str:

@@ -1,197 +1,255 @@
-"""Facet counts from a per-generation table of document -> facet values.
+"""Facet counts, date ranges and issue order from a generation's columns, in numpy.
 
-Whoosh's ``groupedby`` facets re-read column data on every query (and cost hundreds of
-milliseconds on multi-valued fields even with zero hits). Instead, the values that
-facets, histograms and browse pages need are read once per index generation from the
-stored fields into a list indexed by document number; counting is then a loop over the
-matched document numbers.
+Whoosh's ``groupedby`` facets re-read column data on every query, and a Python loop over
+the matches costs a microsecond per match and facet. Instead the per-segment columns the
+indexer writes (:mod:`indexer.columns`) are mapped once per index generation and put
+end to end, with each segment's value codes translated to one vocabulary per facet; a
+count is then ``np.bincount`` over the matches' codes, a date range two comparisons over
+an array, the newest or oldest matches a partition over one int64 key per document.
+Every figure stays exact over all matches.
 """
 
 from __future__ import annotations
 
-import json
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain, islice
-from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 from whoosh.searching import Searcher
 
+from indexer import columns as col
+from indexer.columns import NO_DAY, SegmentColumns
 
-@dataclass(frozen=True)
-class Row:
-    """The facet values of one document."""
-
-    paper: str
-    paper_name: str
-    date: str
-    page: int
-    regions: tuple[str, ...]  # with the prefectures that contain them
-    leaders: tuple[str, ...]
-    order_asc: str = ""  # issue order keys (see indexer.schema.issue_order_keys)
-    order_desc: str = ""
-
-    @property
-    def year(self) -> str:
-        return self.date[:4]
-
-    @property
-    def month(self) -> str:
-        return self.date[:7]
+_MULTI = ("region", "leader")
+_DOC_BITS = 23
+"""Document numbers below 2**23 (8 million) fit the packed order keys; beyond, sorting
+falls back to a lexicographic sort (same order, slower)."""
 
 
-def segment_rows(reader, paper_names: dict[str, str]) -> list[Row]:
-    """Rows for every document number of one segment (deleted ones included: matches
-    never contain them, and :meth:`FacetTable.live` skips them).
-
-    Read from the date/page columns and the postings of the keyword fields, never from the
-    stored documents (whose full text would make this slow on a large archive)."""
-    n = reader.doc_count_all()
-    dates = reader.column_reader("date")
-    pages = reader.column_reader("page")
-    asc = reader.column_reader("order_asc")
-    desc = reader.column_reader("order_desc")
-    papers: list[str] = [""] * n
-    regions: list[list[str]] = [[] for _ in range(n)]
-    leaders: list[list[str]] = [[] for _ in range(n)]
-    for field_name, target in (("paper", None), ("region_path", regions), ("leaders", leaders)):
-        if field_name not in reader.indexed_field_names():
-            continue
-        for term in reader.lexicon(field_name):
-            value = term.decode("utf-8") if isinstance(term, bytes) else term
-            ids = reader.postings(field_name, term).all_ids()
-            if target is None:
-                for d in ids:
-                    papers[d] = value
-            else:
-                for d in ids:
-                    target[d].append(value)
-    for slug in set(papers) - set(paper_names) - {""}:
-        docnum = papers.index(slug)
-        paper_names[slug] = json.loads(reader.stored_fields(docnum)["doc"])["paper_name"]
-    return [
-        Row(paper=papers[d], paper_name=paper_names.get(papers[d], papers[d]), date=_text(dates[d]),
-            page=int(pages[d] or 0), regions=tuple(regions[d]), leaders=tuple(leaders[d]),
-            order_asc=_text(asc[d]), order_desc=_text(desc[d]))
-        for d in range(n)
-    ]
-
-
-def _text(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-_FACET_VALUE = {
-    "region": lambda r: r.regions,
-    "leader": lambda r: r.leaders,
-    "paper": lambda r: r.paper,
-    "year": lambda r: r.year,
-    "month": lambda r: r.month,
-}
-_MULTI_VALUED = {"region", "leader"}
+def _as_array(docnums) -> np.ndarray:
+    if isinstance(docnums, np.ndarray):
+        return docnums.astype(np.int64, copy=False)
+    if isinstance(docnums, set | frozenset):
+        return np.fromiter(sorted(docnums), dtype=np.int64, count=len(docnums))
+    return np.asarray(list(docnums), dtype=np.int64)
 
 
 class FacetTable:
-    """docnum -> :class:`Row` for one index generation.
+    """The columns of one index generation, every document number end to end.
 
-    Built from per-segment row lists cached by segment id: after a daily re-index only the
-    new (or merged) segments are read, not the whole archive.
-    """
+    Built from per-segment columns cached by segment id: after a daily re-index only the
+    new (or merged) segments are read, not the whole archive."""
 
-    def __init__(self, searcher: Searcher, segment_cache: dict[str, list[Row]] | None = None,
-                 paper_names: dict[str, str] | None = None) -> None:
+    def __init__(self, searcher: Searcher, segment_cache: dict[str, SegmentColumns] | None = None,
+                 paper_names: dict[str, str] | None = None, generation_dir: Path | None = None) -> None:
         reader = searcher.reader()
         self.generation = reader.generation()
         self.paper_names: dict[str, str] = dict(paper_names or {})
-        self.segments: dict[str, list[Row]] = {}
-        self.rows: list[Row | None] = []
-        self.deleted: set[int] = set()
-        self._columns: dict[str, list] = {}
-        self._live: set[int] | None = None
-        self._orders: dict[str, list[int]] = {}
-        self._by_date: tuple[list[str], list[int]] | None = None
+        self.segments: dict[str, SegmentColumns] = {}
         cache = segment_cache or {}
+        vocab: dict[str, dict[str, int]] = {"paper": {}, "region": {}, "leader": {}}
+        days, pages, seqs, paper_codes, live_parts = [], [], [], [], []
+        multi: dict[str, tuple[list, list]] = {"region": ([], []), "leader": ([], [])}
+        base = {"region": 0, "leader": 0}
         for leaf, offset in reader.leaf_readers():
+            n = leaf.doc_count_all()
             segment = leaf.segment() if hasattr(leaf, "segment") else None
             key = segment.segment_id() if segment is not None else f"anon-{offset}"
-            rows = cache.get(key)
-            if rows is None or len(rows) != leaf.doc_count_all():
-                rows = segment_rows(leaf, self.paper_names)
-            self.segments[key] = rows
+            cols = cache.get(key)
+            if cols is None or len(cols) != n:
+                cols = (col.load(generation_dir, key, n) if generation_dir is not None and segment is not None
+                        else None) or col.compute(leaf)
+            self.segments[key] = cols
+            for slug, name in cols.paper_names.items():
+                self.paper_names.setdefault(slug, name)
+            days.append(np.asarray(cols.day))
+            pages.append(np.asarray(cols.page))
+            seqs.append(np.asarray(cols.seq))
+            paper_codes.append(_translate(cols.paper, cols.papers, vocab["paper"]))
+            for facet, ptr, val, values in (("region", cols.region_ptr, cols.region_val, cols.regions),
+                                            ("leader", cols.leader_ptr, cols.leader_val, cols.leaders)):
+                ptrs, vals = multi[facet]
+                ptrs.append(np.asarray(ptr[:-1]) + base[facet])
+                vals.append(_translate(val, values, vocab[facet]))
+                base[facet] += int(ptr[-1])
+            alive = np.ones(n, dtype=bool)
             if leaf.has_deletions():
-                self.deleted.update(offset + n for n in leaf.deleted_docs_set)
-            self.rows.extend(rows)
-        for r in self.rows:
-            if r is not None and r.paper not in self.paper_names:
-                self.paper_names[r.paper] = r.paper_name
+                alive[np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False
+            live_parts.append(alive)
+        self.size = sum(len(d) for d in days)
+        self.day = _join(days, np.int32)
+        self.page = _join(pages, np.int32)
+        self.seq = _join(seqs, np.int32)
+        self.paper = _join(paper_codes, np.int32)
+        self.alive = _join(live_parts, bool)
+        self.values: dict[str, list[str]] = {name: list(v) for name, v in vocab.items()}
+        self.ptr: dict[str, np.ndarray] = {}
+        self.val: dict[str, np.ndarray] = {}
+        for facet in _MULTI:
+            ptrs, vals = multi[facet]
+            self.ptr[facet] = np.append(_join(ptrs, np.int64), np.int64(base[facet]))
+            self.val[facet] = _join(vals, np.int32)
+        self._owner: dict[str, np.ndarray] = {}
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._keys: dict[str, np.ndarray] = {}
+        self._live: np.ndarray | None = None
 
-    def live_docs(self) -> set[int]:
-        """Every live document number (what an empty query matches), computed once."""
+    # --- documents ------------------------------------------------------------------------
+
+    def live_ids(self) -> np.ndarray:
+        """Every live document number, ascending (what an empty query matches)."""
         if self._live is None:
-            self._live = {n for n, r in enumerate(self.rows) if r is not None} - self.deleted
+            self._live = np.flatnonzero(self.alive)
         return self._live
 
-    def live(self) -> Iterable[tuple[int, Row]]:
-        deleted = self.deleted
-        return ((n, r) for n, r in enumerate(self.rows) if r is not None and n not in deleted)
+    def live_docs(self) -> set[int]:
+        return set(self.live_ids().tolist())
 
-    def count(self, docnums: Iterable[int], facet: str) -> Counter[str]:
-        """Counts of one facet's values over ``docnums`` (a C-speed pass over a per-facet column)."""
-        column = self._column(facet)
-        docs = docnums if isinstance(docnums, (set, list, tuple)) else list(docnums)
-        if docs and max(docs) >= len(column):
-            docs = [n for n in docs if n < len(column)]
-        values = map(column.__getitem__, docs)
-        if facet in _MULTI_VALUED:
-            return Counter(chain.from_iterable(values))
-        counter = Counter(values)
-        counter.pop(None, None)
-        return counter
+    def date_of(self, docnum: int) -> str:
+        day = int(self.day[docnum])
+        return "" if day == NO_DAY else col.day_iso(day)
 
-    def _column(self, facet: str) -> list:
-        """docnum -> the facet's value (a tuple for multi-valued facets), built on first use."""
-        column = self._columns.get(facet)
-        if column is None:
-            if facet not in _FACET_VALUE:
-                raise ValueError(f"unknown facet {facet!r}")
-            value, empty = _FACET_VALUE[facet], (() if facet in _MULTI_VALUED else None)
-            column = [empty if r is None else value(r) for r in self.rows]
-            self._columns[facet] = column
-        return column
+    # --- counts ------------------------------------------------------------------------------
+
+    def count(self, docnums: Iterable[int] | np.ndarray, facet: str) -> Counter[str]:
+        """Counts of one facet's values over ``docnums``."""
+        ids = _as_array(docnums)
+        ids = ids[ids < self.size] if len(ids) and ids[-1] >= self.size else ids
+        if facet in _MULTI:
+            codes, labels = self._multi_codes(ids, facet), self.values[facet]
+        elif facet in ("paper", "year", "month"):
+            column, labels = self._single(facet)
+            codes = column[ids]
+            codes = codes[codes >= 0]
+        else:
+            raise ValueError(f"unknown facet {facet!r}")
+        if not len(codes):
+            return Counter()
+        counts = np.bincount(codes, minlength=len(labels))
+        found = np.flatnonzero(counts)
+        return Counter(dict(zip((labels[i] for i in found.tolist()), counts[found].tolist(), strict=True)))
+
+    def _multi_codes(self, ids: np.ndarray, facet: str) -> np.ndarray:
+        ptr, val = self.ptr[facet], self.val[facet]
+        if len(ids) * 8 < self.size:  # few documents: gather their ranges
+            starts, stops = ptr[ids], ptr[ids + 1]
+            lengths = stops - starts
+            total = int(lengths.sum())
+            if not total:
+                return np.empty(0, dtype=np.int32)
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            return val[shift + np.arange(total)]
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[ids] = True
+        return val[chosen[self._owners(facet)]]
+
+    def _owners(self, facet: str) -> np.ndarray:
+        owner = self._owner.get(facet)
+        if owner is None:
+            ptr = self.ptr[facet]
+            owner = self._owner[facet] = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(ptr))
+        return owner
+
+    def _single(self, facet: str) -> tuple[np.ndarray, list[str]]:
+        if facet == "paper":
+            return self.paper, self.values["paper"]
+        found = self._codes.get(facet)
+        if found is None:
+            dated = self.day != NO_DAY
+            unit = "Y" if facet == "year" else "M"
+            stamps = self.day.astype("datetime64[D]").astype(f"datetime64[{unit}]").astype(np.int64)
+            low = int(stamps[dated].min()) if dated.any() else 0
+            codes = np.where(dated, stamps - low, -1).astype(np.int32)
+            top = int(codes.max()) + 1 if len(codes) else 0
+            labels = [str(np.datetime64(low + i, unit)) for i in range(max(top, 0))]
+            found = self._codes[facet] = (codes, labels)
+        return found
+
+    # --- dates and order ------------------------------------------------------------------------
 
     def dated_between(self, start: str | None, end: str | None, start_excl: bool = False,
-                      end_excl: bool = False) -> set[int]:
-        """Live documents whose issue date is in the range (ISO dates compare as text):
-        two bisections in the documents sorted by date, instead of one posting list per
-        day of the range."""
-        if self._by_date is None:
-            rows = self.rows
-            pairs = sorted((rows[n].date, n) for n in self.live_docs())  # type: ignore[union-attr]
-            self._by_date = ([d for d, _n in pairs], [n for _d, n in pairs])
-        dates, docnums = self._by_date
-        lo = 0 if start is None else (bisect_right if start_excl else bisect_left)(dates, start)
-        hi = len(dates) if end is None else (bisect_left if end_excl else bisect_right)(dates, end)
-        return set(docnums[lo:hi])
+                      end_excl: bool = False) -> np.ndarray | None:
+        """Live documents whose issue date is in the range (ISO dates), ascending; None when
+        a bound is not a date (the index answers then)."""
+        lo = col.day_number(start) if start is not None else None
+        hi = col.day_number(end) if end is not None else None
+        if NO_DAY in (lo, hi):
+            return None
+        keep = self.alive & (self.day != NO_DAY)
+        if lo is not None:
+            keep &= (self.day > lo) if start_excl else (self.day >= lo)
+        if hi is not None:
+            keep &= (self.day < hi) if end_excl else (self.day <= hi)
+        return np.flatnonzero(keep)
 
-    def in_order(self, docnums: set[int], sort: str, limit: int) -> list[int]:
-        """The first ``limit`` of ``docnums`` in issue order, ``newest`` or ``oldest``
-        (date, then page 1 and the first article of a page first; ties by docnum)."""
-        if sort not in ("newest", "oldest"):
-            raise ValueError(f"unknown order {sort!r}")
-        rows, newest = self.rows, sort == "newest"
+    def order_key(self, sort: str) -> np.ndarray:
+        """One int64 per document whose ascending order is the issue order ``oldest``
+        (date, page, position) or ``newest`` (date descending, then page 1 and the first
+        article of a page first), ties by document number."""
+        key = self._keys.get(sort)
+        if key is None:
+            if sort not in ("newest", "oldest"):
+                raise ValueError(f"unknown order {sort!r}")
+            day = np.where(self.day == NO_DAY, -(1 << 14), self.day).astype(np.int64)
+            day = -day if sort == "newest" else day
+            page = np.clip(self.page, 0, 1023).astype(np.int64)
+            seq = np.clip(self.seq, 0, 1023).astype(np.int64)
+            key = (((day << 10) + page << 10) + seq << _DOC_BITS) + np.arange(self.size, dtype=np.int64)
+            self._keys[sort] = key
+        return key
 
-        def key(n: int) -> str:
-            row = rows[n]
-            assert row is not None
-            return row.order_desc if newest else row.order_asc
+    def in_order(self, docnums, sort: str, limit: int) -> list[int]:
+        """The first ``limit`` of ``docnums`` in issue order, ``newest`` or ``oldest``."""
+        ids = _as_array(docnums)
+        if not len(ids) or limit <= 0:
+            return []
+        if self.size >= 1 << _DOC_BITS:  # the packed keys cannot hold the document number
+            day = -self.day[ids] if sort == "newest" else self.day[ids]
+            order = np.lexsort((ids, self.seq[ids], self.page[ids], day))
+            return ids[order[:limit]].tolist()
+        keys = self.order_key(sort)[ids]
+        if limit < len(keys):
+            part = np.argpartition(keys, limit - 1)[:limit]
+            return ids[part[np.argsort(keys[part])]].tolist()
+        return ids[np.argsort(keys)].tolist()
 
-        order = self._orders.get(sort)
-        if order is None:  # a stable sort keeps ties in docnum order, reversed or not
-            order = self._orders[sort] = sorted(sorted(self.live_docs()), key=key, reverse=newest)
-        if len(docnums) * 8 < len(order):  # few matches: sort just them
-            return sorted(sorted(docnums), key=key, reverse=newest)[:limit]
-        return list(islice(filter(docnums.__contains__, order), limit))
+    # --- browsing ---------------------------------------------------------------------------
+
+    def issue_pages(self, paper: str, date: str) -> list[int]:
+        """Page numbers of one issue (live documents)."""
+        code = self.values["paper"].index(paper) if paper in self.values["paper"] else None
+        day = col.day_number(date)
+        if code is None or day == NO_DAY:
+            return []
+        keep = self.alive & (self.paper == code) & (self.day == day)
+        return np.unique(self.page[keep]).tolist()
+
+    def issues(self) -> dict[str, tuple[list[str], int]]:
+        """paper -> (its issue dates, its article count), live documents."""
+        live = self.live_ids()
+        codes, days = self.paper[live], self.day[live].astype(np.int64)
+        out = {}
+        for code, slug in enumerate(self.values["paper"]):
+            mine = codes == code
+            if not mine.any():
+                continue
+            dates = [col.day_iso(d) for d in np.unique(days[mine]).tolist() if d != NO_DAY]
+            out[slug] = (dates, int(mine.sum()))
+        return out
+
+
+def _translate(codes, local_values: list[str], vocab: dict[str, int]) -> np.ndarray:
+    """A segment's value codes as codes of the generation's vocabulary (-1 stays -1)."""
+    lut = np.array([vocab.setdefault(v, len(vocab)) for v in local_values] + [-1], dtype=np.int32)
+    codes = np.asarray(codes)
+    return lut[codes] if len(codes) else np.empty(0, dtype=np.int32)
+
+
+def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
+    if not parts:
+        return np.empty(0, dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
 
 
 def month_histogram(counts: Counter[str]) -> list[dict]:

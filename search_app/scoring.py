@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F, BM25FScorer
@@ -46,6 +48,7 @@ class SegmentLengths:
 
     def __init__(self) -> None:
         self._lengths: dict[tuple[str, str], list[int | None]] = {}
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def get(self, reader: IndexReader, fieldname: str) -> list[int | None] | None:
@@ -59,6 +62,23 @@ class SegmentLengths:
                 self._lengths[(key, fieldname)] = found
         return found
 
+    def array(self, reader: IndexReader, fieldname: str) -> np.ndarray | None:
+        """The same lengths as floats in a numpy array (0 where a document has no value),
+        for BM25F in array arithmetic (:mod:`search_app.vector`)."""
+        key = _segment_key(reader)
+        if key is None:
+            return None
+        found = self._arrays.get((key, fieldname))
+        if found is None:
+            lengths = self.get(reader, fieldname)
+            if lengths is None:
+                return None
+            found = np.array([x or 0 for x in lengths], dtype=np.float64)
+            found.setflags(write=False)
+            with self._lock:
+                self._arrays[(key, fieldname)] = found
+        return found
+
     def retain(self, searcher: Searcher) -> None:
         """Forget the segments that are no longer part of the index ``searcher`` shows."""
         leaves = [s.reader() for s, _offset in searcher.subsearchers] if searcher.subsearchers else [searcher.reader()]
@@ -66,6 +86,8 @@ class SegmentLengths:
         with self._lock:
             for key in [k for k in self._lengths if k[0] not in live]:
                 del self._lengths[key]
+            for key in [k for k in self._arrays if k[0] not in live]:
+                del self._arrays[key]
 
 
 class CachedLengthBM25F(BM25F):

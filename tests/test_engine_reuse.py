@@ -21,7 +21,7 @@ from indexer.build import build_index
 from search_app import create_app
 from search_app.engine import SearchParams
 from search_app.query import parse_query, to_whoosh
-from search_app.taat import Evaluator
+from search_app.vector import VectorEvaluator
 
 QUERIES = ["榆次", "刘星", "生态环境", "和顺 OR 平遥", '"高质量发展"', "督察 -信访", "林武"]
 
@@ -62,14 +62,18 @@ def assert_evaluator_agrees(engine) -> int:
     """The evaluator against Whoosh on the judged queries and a few more; returns how many
     queries matched something."""
     with engine.searcher() as s:
-        evaluator, nonempty = Evaluator(s), 0
+        # a bare evaluator (Whoosh's scorer per posting) and the engine's (BM25F on arrays)
+        bare, nonempty = VectorEvaluator(s), 0
         for text in [*judged_queries(), *QUERIES, "标题:生态", "项目 -安全", "魏振东", "環境保護"]:
             q = to_whoosh(parse_query(text), engine.hints())
-            expected, got = whoosh_matches(q, s), evaluator.scores(q)
-            assert got.keys() == expected.keys() == evaluator.docs(q), text
-            for d, score in expected.items():
-                assert got[d] == pytest.approx(score, rel=1e-12), (text, d)
+            expected = whoosh_matches(q, s)
+            for evaluator in (bare, engine.evaluator(s)):
+                got = evaluator.scores(q)
+                assert got.keys() == expected.keys() == evaluator.docs(q), text
+                for d, score in expected.items():
+                    assert got[d] == pytest.approx(score, rel=1e-12), (text, d)
             nonempty += bool(expected)
+        evaluator = bare
         for params in (SearchParams(regions=["晋中市"], years=["2026"]), SearchParams(years=["2021", "2025"]),
                        # the values of the pages a re-index replaced: their old documents are deleted
                        SearchParams(papers=["taiyuan-daily"]), SearchParams(regions=["太原市"]),
@@ -188,13 +192,14 @@ def test_issue_order_equals_whoosh_sorting(app, sort, q, regions):
     params = SearchParams(q=q, regions=regions, sort=sort, per_page=100)
     key = "order_desc" if sort == "newest" else "order_asc"
     with engine.searcher() as s:
-        rows = engine.table(s).rows
+        keys = s.reader().column_reader(key)
         main = to_whoosh(parse_query(q), engine.hints())
         hits = s.search(main, filter=engine.filter_query(params), limit=None, sortedby=key, reverse=sort == "newest")
-        expected = [getattr(rows[h.docnum], key) for h in hits][:100]
+        expected = [keys[h.docnum] for h in hits][:100]
         ranked, matched = engine.ranked_docnums(params, parse_query(q), s, 100)
         data = engine.search(params, s)
+        got = [keys[d] for d in ranked]
     assert len(matched) == data["total"] == len(hits)
-    assert expected and [getattr(rows[d], key) for d in ranked] == expected
+    assert expected and got == expected
     dates = [r["date"] for r in data["results"]]
     assert dates == sorted(dates, reverse=sort == "newest")

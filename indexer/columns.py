@@ -1,0 +1,199 @@
+"""Facet columns: per segment, the values facets, filters and sorting need, as arrays.
+
+Counting a facet over every match (the counts a reader quotes are exact) and sorting
+matches by date must not touch a Python object per document. So for each Whoosh segment
+the index keeps, next to its own files, ``columns/<segment id>/``:
+
+- ``day.npy`` (int32 days since 1970-01-01, the issue date), ``page.npy``, ``seq.npy``
+  (int32 position of the article on its page), ``paper.npy`` (int32 code into the
+  segment's paper list);
+- ``region_ptr.npy``/``region_val.npy`` and ``leader_ptr.npy``/``leader_val.npy``: the
+  multi-valued fields (regions with the prefectures that contain them, officials) in CSR
+  form, codes into the segment's value lists;
+- ``values.json``: the value lists, the papers' display names, and :data:`FORMAT`.
+
+Segments never change once written (deletions are marked in the segment's TOC and read
+at query time), so these files are written once, right after the commit that made the
+segment (:func:`ensure`), and a reader maps them with ``numpy.load(mmap_mode="r")``. A
+segment without them (an index from before this format, or a crash between commit and
+write) is computed from the segment itself — slower, same values — and written by the next
+indexer run. This module is the one owner of the format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .codec import matcher_postings
+
+COLUMNS_DIR = "columns"
+FORMAT = 1
+NO_DAY = np.iinfo(np.int32).min
+"""The day of a document without a readable date (sorts oldest, matches no range)."""
+_EPOCH = dt.date(1970, 1, 1)
+_ARRAYS = ("day", "page", "seq", "paper", "region_ptr", "region_val", "leader_ptr", "leader_val")
+
+
+@dataclass
+class SegmentColumns:
+    """The facet columns of one segment (every document number, deleted ones included)."""
+
+    day: np.ndarray
+    page: np.ndarray
+    seq: np.ndarray
+    paper: np.ndarray
+    region_ptr: np.ndarray
+    region_val: np.ndarray
+    leader_ptr: np.ndarray
+    leader_val: np.ndarray
+    papers: list[str]
+    paper_names: dict[str, str]
+    regions: list[str]
+    leaders: list[str]
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def day_number(iso: str) -> int:
+    """Days since 1970-01-01 of an ISO date (``NO_DAY`` when it is not one)."""
+    try:
+        return (dt.date.fromisoformat(iso) - _EPOCH).days
+    except (TypeError, ValueError):
+        return int(NO_DAY)
+
+
+def day_iso(day: int) -> str:
+    return (_EPOCH + dt.timedelta(days=int(day))).isoformat()
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _postings_ids(reader, fieldname: str, term: bytes) -> np.ndarray:
+    m = reader.postings(fieldname, term)
+    found = matcher_postings(getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m)
+    if found is not None:
+        return found[0]
+    return np.fromiter(m.all_ids(), dtype=np.int64)
+
+
+def _multi(reader, fieldname: str, n: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A keyword field's values of every document as CSR (ptr, codes) and the value list,
+    from the field's postings (one decode per distinct value)."""
+    values: list[str] = []
+    ids_parts: list[np.ndarray] = []
+    code_parts: list[np.ndarray] = []
+    if fieldname in reader.indexed_field_names():
+        for term in reader.lexicon(fieldname):
+            ids = _postings_ids(reader, fieldname, term)
+            ids_parts.append(ids)
+            code_parts.append(np.full(len(ids), len(values), dtype=np.int32))
+            values.append(_text(term))
+    if not ids_parts:
+        return np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int32), values
+    ids = np.concatenate(ids_parts)
+    codes = np.concatenate(code_parts)
+    order = np.argsort(ids, kind="stable")  # by document, values in lexicon order
+    counts = np.bincount(ids, minlength=n)[:n]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr, codes[order], values
+
+
+def compute(reader) -> SegmentColumns:
+    """The columns of one segment, read from its date/page/seq columns and the postings of
+    its keyword fields (never from the stored documents, whose full text is large)."""
+    import json as _json
+
+    n = reader.doc_count_all()
+    dates = reader.column_reader("date")
+    day = np.fromiter((day_number(_text(dates[d])) for d in range(n)), dtype=np.int32, count=n)
+    page = np.fromiter((int(v or 0) for v in reader.column_reader("page")), dtype=np.int32, count=n)
+    seq = np.fromiter((int(v or 0) for v in reader.column_reader("seq")), dtype=np.int32, count=n)
+    paper = np.full(n, -1, dtype=np.int32)
+    papers: list[str] = []
+    names: dict[str, str] = {}
+    if "paper" in reader.indexed_field_names():
+        for term in reader.lexicon("paper"):
+            ids = _postings_ids(reader, "paper", term)
+            slug = _text(term)
+            paper[ids] = len(papers)
+            papers.append(slug)
+            if len(ids):
+                names[slug] = _json.loads(reader.stored_fields(int(ids[0]))["doc"]).get("paper_name", slug)
+    region_ptr, region_val, regions = _multi(reader, "region_path", n)
+    leader_ptr, leader_val, leaders = _multi(reader, "leaders", n)
+    return SegmentColumns(day, page, seq, paper, region_ptr, region_val, leader_ptr, leader_val,
+                          papers, names, regions, leaders)
+
+
+def segment_dir(generation: Path, segment_id: str) -> Path:
+    return generation / COLUMNS_DIR / segment_id
+
+
+def save(generation: Path, segment_id: str, cols: SegmentColumns) -> None:
+    """Write one segment's columns (into a temporary folder renamed at the end: a reader
+    sees all of them or none)."""
+    final = segment_dir(generation, segment_id)
+    if final.exists():
+        return
+    tmp = final.with_name(f"{final.name}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name in _ARRAYS:
+        np.save(tmp / f"{name}.npy", getattr(cols, name), allow_pickle=False)
+    (tmp / "values.json").write_text(json.dumps(
+        {"format": FORMAT, "papers": cols.papers, "paper_names": cols.paper_names, "regions": cols.regions,
+         "leaders": cols.leaders}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, final)
+
+
+def load(generation: Path, segment_id: str, doc_count: int) -> SegmentColumns | None:
+    """One segment's columns, memory-mapped; None when missing, of another format or not
+    the segment's size."""
+    folder = segment_dir(generation, segment_id)
+    try:
+        values = json.loads((folder / "values.json").read_text(encoding="utf-8"))
+        if values.get("format") != FORMAT:
+            return None
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+    except (OSError, ValueError):
+        return None
+    if len(arrays["day"]) != doc_count:
+        return None
+    return SegmentColumns(**arrays, papers=values["papers"], paper_names=values["paper_names"],
+                          regions=values["regions"], leaders=values["leaders"])
+
+
+def ensure(generation: Path, ix) -> list[str]:
+    """Columns for every segment of the index's latest commit, and none for segments that
+    left it (merged away or deleted); returns the ids of the segments written now."""
+    written = []
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        live = set()
+        for leaf in leaves:
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is None:
+                continue
+            sid = segment.segment_id()
+            live.add(sid)
+            if load(generation, sid, leaf.doc_count_all()) is None:
+                shutil.rmtree(segment_dir(generation, sid), ignore_errors=True)
+                save(generation, sid, compute(leaf))
+                written.append(sid)
+    root = generation / COLUMNS_DIR
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.name not in live:
+                shutil.rmtree(child, ignore_errors=True)
+    return written
