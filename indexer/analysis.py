@@ -17,12 +17,18 @@ pickled into the index, and they hold no state: the jieba tokenizer is looked up
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 
 from whoosh.analysis import Composable, Token, Tokenizer
 
 from . import segment
 from .normalize import normalize
+
+
+_WORD_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaffA-Za-z0-9]")
+"""A character :func:`is_word_char` accepts."""
 
 
 def is_han(ch: str) -> bool:
@@ -81,6 +87,11 @@ class _ContractTokenizer(Tokenizer):
     def _terms(self, norm: str) -> Iterator[tuple[str, int, int, int]]:
         raise NotImplementedError
 
+    def term_counts(self, value: str) -> dict[str, int]:
+        """term -> frequency of a value, as indexing reads it (Whoosh's ``Frequency``
+        format counts the same terms), without a token object per term."""
+        return Counter(text for text, _start, _end, _ordinal in self._terms(normalize(value)))
+
     def __call__(  # noqa: PLR0913 - Whoosh's contract
         self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
         removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
@@ -122,6 +133,10 @@ class JiebaTokenizer(_ContractTokenizer):
                 continue  # punctuation and whitespace are not terms
             yield word.strip(), start, end, ordinal
             ordinal += 1
+
+    def term_counts(self, value: str) -> dict[str, int]:
+        has_word_char = _WORD_CHAR.search
+        return Counter(w.strip() for w in segment.current().words(normalize(value)) if has_word_char(w))
 
 
 class CharBigramTokenizer(_ContractTokenizer):

@@ -13,6 +13,10 @@ fields whenever it is missing or stale (e.g. after a crash between commit and wr
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 import dataclasses
 import datetime as dt
 import json
@@ -37,7 +41,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from . import columns, segment
-from .codec import JinbaoCodec
+from .bulkwriter import Analysed, BulkWriter, analyse
 from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .locking import RunLock
@@ -497,6 +501,10 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
                                   "dictionary": seg.fingerprint}, indent=1))
         if changes or removed or purged or rebuild:
             _write(ix, changes, removed + purged, gazetteer, target, summary)
+    except WorkerDied:
+        if rebuild:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
     except OSError as exc:
         if rebuild:
             shutil.rmtree(target, ignore_errors=True)
@@ -569,12 +577,18 @@ def workers() -> int:
 
 
 _POOL_GAZETTEER: Gazetteer | None = None
+_POOL_SCHEMA = None
+
+
+class WorkerDied(IndexWriteError):
+    """A parse or analysis worker process ended without an answer (killed, out of memory)."""
 
 
 def _parse_one(item: tuple[PageRef, str, str, bool]) -> list[Article] | str:
     """Parse one page (in a worker process or inline); a failure comes back as its message."""
     ref, text, _digest, _existed = item
     assert _POOL_GAZETTEER is not None
+    checkpoint("in-parse")  # (in a worker process when the run uses several)
     try:
         return parse_text(text, Enricher(_POOL_GAZETTEER), paper=ref.paper.slug, paper_name=ref.paper.name,
                           home_region=ref.paper.home_region, date=ref.date, page=ref.page)
@@ -582,41 +596,82 @@ def _parse_one(item: tuple[PageRef, str, str, bool]) -> list[Article] | str:
         return f"parser failed: {type(exc).__name__}: {exc}"
 
 
-def _parse_all(todo: list, gazetteer: Gazetteer):
-    """(item, articles or error message) for every page, on all cores when there are many.
+def _analyse_one(change: PageChange) -> list[tuple[dict, Analysed]]:
+    """The index documents of one page's articles with their indexed fields analysed."""
+    assert _POOL_GAZETTEER is not None and _POOL_SCHEMA is not None
+    checkpoint("in-analysis")
+    out = []
+    for art in change.articles:
+        fields = article_document(art, change.ref.key, change.digest, _POOL_GAZETTEER)
+        out.append((fields, analyse(_POOL_SCHEMA, fields)))
+    return out
 
-    Workers are forked, so they share the configured jieba dictionary and the gazetteer
-    without loading them again."""
-    global _POOL_GAZETTEER
-    _POOL_GAZETTEER = gazetteer
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end when the run's process ends (even by SIGKILL), so no worker
+    outlives it holding the inherited re-index and Whoosh locks."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option (Linux): the signal a process gets when its parent ends."""
+
+
+def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str):
+    """``fn`` over ``items`` in order, on all cores when there are many.
+
+    Workers are forked, so they share the configured jieba dictionary (as it is *now*:
+    analysis runs after the run's officials were added) and the gazetteer without loading
+    them again. A worker that dies stops the run with :class:`WorkerDied` (the index is
+    unchanged: nothing has been committed); ``multiprocessing.Pool`` would wait for it
+    forever."""
+    global _POOL_GAZETTEER, _POOL_SCHEMA
+    _POOL_GAZETTEER, _POOL_SCHEMA = gazetteer, build_schema()
     n = workers()
-    if n > 1 and len(todo) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            yield from zip(todo, pool.imap(_parse_one, todo, chunksize=4), strict=True)
+    if n > 1 and len(items) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        try:
+            yield from pool.map(fn, items, chunksize=4)
+        except BrokenProcessPool as exc:
+            raise WorkerDied(f"a {what} worker process died (killed or out of memory); "
+                             "nothing was written, the index is unchanged") from exc
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
-        for item in todo:
-            yield item, _parse_one(item)
+        for item in items:
+            yield fn(item)
+
+
+def _parse_all(todo: list, gazetteer: Gazetteer):
+    """(item, articles or error message) for every page."""
+    yield from zip(todo, _on_all_cores(_parse_one, todo, gazetteer, "parse"), strict=True)
 
 
 def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
            summary: IndexSummary) -> None:
     """All changes of a run in one Whoosh commit.
 
-    One writer process: Whoosh's multi-process writer hangs for good when one of its
-    sub-writers dies (its job queue fills up with nobody reading it), and it can drop a
-    sub-writer's segment on a slow hand-over; parsing, the larger share, runs on all cores."""
-    writer = ix.writer(limitmb=256, codec=JinbaoCodec())
+    One writer (:class:`BulkWriter`: postings sorted in numpy) in this process; parsing and
+    analysis, the larger shares, run on all cores. Whoosh's own multi-process writer is not
+    used: it hangs for good when one of its sub-writers dies (its job queue fills up with
+    nobody reading it), and it can drop a sub-writer's segment on a slow hand-over."""
+    writer = BulkWriter(ix, limitmb=64)
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
-        for n, c in enumerate(changes):
+        for n, (c, docs) in enumerate(zip(changes, _on_all_cores(_analyse_one, changes, gazetteer, "analysis"),
+                                          strict=True)):
             if n == len(changes) // 2:
                 checkpoint("mid-write")  # some documents of the run added, not committed
             if c.existed:
                 writer.delete_by_term("page_key", c.ref.key)
-            for art in c.articles:
-                writer.add_document(**article_document(art, c.ref.key, c.digest, gazetteer))
-            summary.articles_written += len(c.articles)
+            for fields, analysed in docs:
+                writer.add_analysed(fields, analysed)
+            summary.articles_written += len(docs)
         checkpoint("before-commit")
     except BaseException:
         writer.cancel()

@@ -61,6 +61,10 @@ class Segmenter:
         """(word, start, end) for every segment of ``text``, offsets into ``text``."""
         return self._tokenizer.tokenize(text, HMM=True)
 
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` (the words :meth:`tokenize` gives, without offsets)."""
+        return self._tokenizer.lcut(text, HMM=True)
+
     def cut(self, text: str) -> list[str]:
         return [w for w, _, _ in self.tokenize(text)]
 

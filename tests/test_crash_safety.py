@@ -111,3 +111,22 @@ def test_kill_then_recover(tmp_path, scenario, gazetteer, case):
     assert manifest["generation"] == generation and "luzhou/2026-06-04/01" not in manifest["pages"]
     assert "刘星" in load_register(active)
     assert build_index(archive, index_dir, gazetteer=gazetteer).changed is False  # and then nothing is left to do
+
+
+@pytest.mark.parametrize("point", ["in-parse", "in-analysis"])
+def test_a_worker_that_dies_stops_the_run_and_changes_nothing(scenario, tmp_path, point):
+    """A parse or analysis worker killed (as by the OOM killer): the run stops with exit 2
+    and a message, instead of waiting for it forever; the index is what it was."""
+    archive, base_index, base_ids, _clean_ids = scenario
+    index_dir = tmp_path / "index"
+    shutil.copytree(base_index, index_dir)
+    before = active_dir(index_dir)
+    env = {**os.environ, "JINBAO_CRASH_AT": point, "JINBAO_WORKERS": "2"}
+    # --full: every page of the archive (17) is parsed and analysed, enough for worker processes
+    cmd = [sys.executable, "-m", "indexer.cli", "index", str(archive), "--index", str(index_dir), "--full"]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "worker process died" in proc.stderr and "unchanged" in proc.stderr
+    assert active_dir(index_dir) == before
+    assert ids(index_dir) == base_ids
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [before.name]
