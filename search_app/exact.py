@@ -44,8 +44,11 @@ def article_text(doc: dict, part: str) -> str:
     return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or ""])
 
 
-class _TextCache:
-    """Compact article texts by (segment, docnum, part), bounded by total characters (LRU)."""
+class TextCache:
+    """Compact article texts by (segment, docnum, part), bounded by total characters (LRU).
+
+    Owned by the index handle (:class:`search_app.handle.IndexHandle`), which attaches it to
+    the searchers it opens (``jinbao_texts``); see :func:`texts_of`."""
 
     def __init__(self, chars: int = CACHE_CHARS) -> None:
         self.chars = chars
@@ -74,7 +77,16 @@ class _TextCache:
         return text
 
 
-TEXTS = _TextCache()
+def texts_of(searcher) -> TextCache:
+    """The text cache of the handle that opened ``searcher`` (or of its parent searcher);
+    a searcher opened elsewhere (a test's, a script's) gets one of its own, kept on it."""
+    for s in (searcher, getattr(searcher, "get_parent", lambda: None)()):
+        found = getattr(s, "jinbao_texts", None)
+        if found is not None:
+            return found
+    top = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
+    top.jinbao_texts = TextCache(CACHE_CHARS // 10)
+    return top.jinbao_texts
 
 
 class VerifyMatcher(WrappingMatcher):
@@ -175,5 +187,5 @@ class ExactString(wq.Query):
         child = self._candidates(searcher.reader()).matcher(searcher, context)
         if not child.is_active() or not self.verify:
             return child
-        needle, part = self.needle, self.part
-        return VerifyMatcher(child, lambda docnum: needle in TEXTS.get(searcher, docnum, part))
+        needle, part, texts = self.needle, self.part, texts_of(searcher)
+        return VerifyMatcher(child, lambda docnum: needle in texts.get(searcher, docnum, part))

@@ -32,7 +32,7 @@ from whoosh.searching import Searcher
 
 from indexer.codec import matcher_postings
 
-from .exact import TEXTS, ExactString
+from .exact import ExactString, TextCache, texts_of
 from .postings import PostingCache
 
 EMPTY_IDS = np.empty(0, dtype=np.int64)
@@ -79,7 +79,8 @@ class VectorEvaluator:
 
     def __init__(self, searcher: Searcher, postings: PostingCache | None = None, deadline: float | None = None,
                  ranges: Callable[[wq.TermRange], np.ndarray | None] | None = None,
-                 lengths: Callable[[object, str], np.ndarray | None] | None = None) -> None:
+                 lengths: Callable[[object, str], np.ndarray | None] | None = None,
+                 texts: TextCache | None = None) -> None:
         """``ranges`` may answer a range query from elsewhere (the engine answers date ranges
         from its columns; None from it means "ask the index"); ``lengths`` gives a segment's
         field lengths as a float array (:class:`search_app.scoring.SegmentLengths`)."""
@@ -90,6 +91,7 @@ class VectorEvaluator:
         self.deadline = deadline
         self.ranges = ranges
         self.lengths = lengths
+        self.texts = texts if texts is not None else texts_of(searcher)
         self._known: dict[wq.Query, np.ndarray] = {}  # match sets computed so far (this request)
         self._deleted: dict[int, np.ndarray] = {}
 
@@ -363,7 +365,7 @@ class VectorEvaluator:
             local_within = None if within is None else within[(within >= offset) & (within < end)]
             if local_within is not None and not len(local_within):
                 continue
-            one = VectorEvaluator(leaf, self.postings, self.deadline, lengths=self.lengths)
+            one = VectorEvaluator(leaf, self.postings, self.deadline, lengths=self.lengths, texts=self.texts)
             one.leaves, one.size, one._deleted = [(leaf, offset)], self.size, self._deleted
             candidates_query = q._candidates(leaf.reader())
             found = one._hits(candidates_query, local_within) if scored else \
@@ -372,7 +374,7 @@ class VectorEvaluator:
                 needle, part = q.needle, q.part
                 keep = np.zeros(len(found), dtype=bool)
                 for n, docnum in enumerate(found.ids.tolist()):
-                    keep[n] = needle in TEXTS.get(leaf, docnum - offset, part)
+                    keep[n] = needle in self.texts.get(leaf, docnum - offset, part)
                     if not (n + 1) % 256:
                         self._check_time()
                 found = Hits(found.ids[keep], found.scores[keep])

@@ -32,6 +32,29 @@ def rare_words(meta: dict, rng: random.Random, count: Callable[[str], int] | Non
     return out
 
 
+FRESH = 50
+"""Distinct common words asked once each (kind ``fresh``): no cache of decoded postings or
+answers can have seen them in that process."""
+
+
+def fresh_words(index_dir, rng: random.Random, k: int = FRESH) -> list[str]:
+    """Common words of the index (in 2–40 % of its articles, two or more Han characters)
+    other than the mix's own, each used once."""
+    from indexer.indexdir import open_index
+
+    used = set(COMMON) | {"项目", "工作", "调研", "乡村振兴", "安全生产", "督察", "安全"}
+    with open_index(index_dir).reader() as r:
+        n = max(1, r.doc_count())
+        cands = []
+        for term in r.lexicon("body"):
+            word = term.decode("utf-8")
+            if len(word) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in word) and word not in used:
+                if 0.02 * n <= r.doc_frequency("body", term) <= 0.4 * n:
+                    cands.append(word)
+    rng.shuffle(cands)
+    return sorted(cands[:k])
+
+
 def officials(meta: dict) -> list[str]:
     """A busy official (most articles), one of medium frequency and a rarely named one."""
     names = list(meta["officials_df"])
@@ -39,7 +62,7 @@ def officials(meta: dict) -> list[str]:
     return list(dict.fromkeys(picks))
 
 
-def query_mix(meta: dict, seed: int, count: Callable[[str], int] | None = None
+def query_mix(meta: dict, seed: int, count: Callable[[str], int] | None = None, index_dir=None
               ) -> list[tuple[str, str, list[tuple[str, dict]]]]:
     """[(kind key, description, variants)] in the order they are run and printed;
     ``count(text)`` (articles containing an exact string) helps choose the rare words."""
@@ -53,8 +76,11 @@ def query_mix(meta: dict, seed: int, count: Callable[[str], int] | None = None
     years = sorted(set.intersection(*(set(y) for y in by_year.values())) or set(by_year["jinzhong-daily"]))
     year = years[len(years) // 2]
     straddle = meta["straddling"][:3]
+    fresh = fresh_words(index_dir, random.Random(seed + 9)) if index_dir is not None else []
     mix = [
         ("common", "common word", [(q, {"q": q}) for q in COMMON]),
+        *([("fresh", f"{len(fresh)} common words, each asked once (nothing cached)",
+            [(q, {"q": q}) for q in fresh])] if fresh else []),
         ("rare", "rare word (1–5 articles)", [(q, {"q": q}) for q in rare]),
         ("official", "official's name", [(q, {"q": q}) for q in names]),
         ("phrase", "quoted phrase", [(q, {"q": q}) for q in PHRASES]),

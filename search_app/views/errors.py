@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.build import IndexDamaged
+from indexer.indexdir import IndexDamaged
 
 from .common import blueprint
 
