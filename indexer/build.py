@@ -498,9 +498,9 @@ def finish(target: Path, ix: FileIndex, indexed: dict[str, str]) -> None:
     """Derived files of a generation, tagged with the index generation they describe; a
     crash before they are written is repaired by the next run (they are rebuilt when stale)."""
     save_manifest(target, ix, indexed)
+    columns.ensure(target, ix)  # (the register is read from the columns)
     with ix.searcher() as s:
-        save_register(target, build_register(s), ix.latest_generation())
-    columns.ensure(target, ix)
+        save_register(target, build_register(s, target), ix.latest_generation())
 
 
 def ensure_derived(index_dir: Path) -> None:

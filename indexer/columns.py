@@ -10,7 +10,9 @@ the index keeps, next to its own files, ``columns/<segment id>/``:
 - ``region_ptr.npy``/``region_val.npy`` and ``leader_ptr.npy``/``leader_val.npy``: the
   multi-valued fields (regions with the prefectures that contain them, officials) in CSR
   form, codes into the segment's value lists;
-- ``values.json``: the value lists, the papers' display names, and :data:`FORMAT`.
+- ``values.json``: the value lists, the papers' display names and :data:`FORMAT`;
+- ``officials.json``: for each document that names officials, their titles as printed (its
+  ``officials`` field) and its own regions, read only by the officials register.
 
 Segments never change once written (deletions are marked in the segment's TOC and read
 at query time), so these files are written once, right after the commit that made the
@@ -34,7 +36,7 @@ import numpy as np
 from .codec import matcher_postings
 
 COLUMNS_DIR = "columns"
-FORMAT = 1
+FORMAT = 2
 NO_DAY = np.iinfo(np.int32).min
 """The day of a document without a readable date (sorts oldest, matches no range)."""
 _EPOCH = dt.date(1970, 1, 1)
@@ -57,6 +59,8 @@ class SegmentColumns:
     paper_names: dict[str, str]
     regions: list[str]
     leaders: list[str]
+    officials: list[str]
+    official_regions: list[str]  # the article's own regions (no parents), where it names officials
 
     def __len__(self) -> int:
         return len(self.day)
@@ -132,8 +136,13 @@ def compute(reader) -> SegmentColumns:
                 names[slug] = _json.loads(reader.stored_fields(int(ids[0]))["doc"]).get("paper_name", slug)
     region_ptr, region_val, regions = _multi(reader, "region_path", n)
     leader_ptr, leader_val, leaders = _multi(reader, "leaders", n)
+    officials, official_regions = [""] * n, [""] * n
+    if len(leader_val):  # only documents that name officials have titles to read
+        for d in np.flatnonzero(np.diff(leader_ptr)).tolist():
+            stored = reader.stored_fields(d)
+            officials[d], official_regions[d] = stored.get("officials") or "", stored.get("regions") or ""
     return SegmentColumns(day, page, seq, paper, region_ptr, region_val, leader_ptr, leader_val,
-                          papers, names, regions, leaders)
+                          papers, names, regions, leaders, officials, official_regions)
 
 
 def segment_dir(generation: Path, segment_id: str) -> Path:
@@ -154,24 +163,29 @@ def save(generation: Path, segment_id: str, cols: SegmentColumns) -> None:
     (tmp / "values.json").write_text(json.dumps(
         {"format": FORMAT, "papers": cols.papers, "paper_names": cols.paper_names, "regions": cols.regions,
          "leaders": cols.leaders}, ensure_ascii=False), encoding="utf-8")
+    (tmp / "officials.json").write_text(json.dumps(
+        {"officials": cols.officials, "regions": cols.official_regions}, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, final)
 
 
-def load(generation: Path, segment_id: str, doc_count: int) -> SegmentColumns | None:
+def load(generation: Path, segment_id: str, doc_count: int, officials: bool = False) -> SegmentColumns | None:
     """One segment's columns, memory-mapped; None when missing, of another format or not
-    the segment's size."""
+    the segment's size. ``officials`` reads the officials' titles too (the register's)."""
     folder = segment_dir(generation, segment_id)
     try:
         values = json.loads((folder / "values.json").read_text(encoding="utf-8"))
         if values.get("format") != FORMAT:
             return None
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        named = json.loads((folder / "officials.json").read_text(encoding="utf-8")) if officials else \
+            {"officials": [], "regions": []}
     except (OSError, ValueError):
         return None
     if len(arrays["day"]) != doc_count:
         return None
     return SegmentColumns(**arrays, papers=values["papers"], paper_names=values["paper_names"],
-                          regions=values["regions"], leaders=values["leaders"])
+                          regions=values["regions"], leaders=values["leaders"], officials=named["officials"],
+                          official_regions=named["regions"])
 
 
 def ensure(generation: Path, ix) -> list[str]:
