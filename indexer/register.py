@@ -59,9 +59,12 @@ def build_register(searcher: Searcher, generation: Path | None = None) -> dict[s
                 entry["last"] = max(entry["last"], date)
                 entry["papers"].add(paper)
                 entry["articles"] += 1
+    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (name, _title), entry in titles.items():
+        by_name[name].append(entry)
     register: dict[str, dict[str, Any]] = {}
     for name in sorted(articles):
-        held = [dict(v, papers=sorted(v["papers"])) for (n, _t), v in titles.items() if n == name]
+        held = [dict(v, papers=sorted(v["papers"])) for v in by_name[name]]
         held.sort(key=lambda t: (t["first"], t["title"]))
         register[name] = {
             "name": name,
