@@ -309,7 +309,7 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
                       json.dumps({"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION,
                                   "dictionary": seg.fingerprint}, indent=1))
         if changes or removed or purged or rebuild:
-            _write(ix, changes, removed + purged, gazetteer, target, summary)
+            _write(ix, changes, removed + purged, gazetteer, target, summary, fresh=rebuild)
     except WorkerDied:
         if rebuild:
             shutil.rmtree(target, ignore_errors=True)
@@ -460,15 +460,22 @@ def _parse_all(todo: list, gazetteer: Gazetteer):
     yield from zip(todo, _on_all_cores(_parse_one, todo, gazetteer, "parse"), strict=True)
 
 
+FULL_BUILD_SEGMENT = 50_000
+"""A new generation (``--full``, a first build, a schema upgrade) is written a segment of this
+many articles at a time, each committed as it is done: readers do not see the generation
+before the switch, and the writer holds one segment's postings, not the archive's."""
+
+
 def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
-           summary: IndexSummary) -> None:
-    """All changes of a run in one Whoosh commit.
+           summary: IndexSummary, fresh: bool = False) -> None:
+    """All changes of a run in one Whoosh commit (a new generation: one per segment).
 
     One writer (:class:`BulkWriter`: postings sorted in numpy) in this process; parsing and
     analysis, the larger shares, run on all cores. Whoosh's own multi-process writer is not
     used: it hangs for good when one of its sub-writers dies (its job queue fills up with
     nobody reading it), and it can drop a sub-writer's segment on a slow hand-over."""
     writer = BulkWriter(ix, limitmb=64)
+    in_segment = 0
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
@@ -478,9 +485,13 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
                 checkpoint("mid-write")  # some documents of the run added, not committed
             if c.existed:
                 writer.delete_by_term("page_key", c.ref.key)
-            for fields, analysed in docs:
-                writer.add_analysed(fields, analysed)
+            for fields, terms in docs:
+                writer.add_analysed(fields, terms)
             summary.articles_written += len(docs)
+            in_segment += len(docs)
+            if fresh and in_segment >= FULL_BUILD_SEGMENT and n < len(changes) - 1:
+                writer.commit(mergetype=writing.NO_MERGE)
+                writer, in_segment = BulkWriter(ix, limitmb=64), 0
         checkpoint("before-commit")
     except BaseException:
         writer.cancel()

@@ -454,7 +454,10 @@ class Engine:
                     if k != name:
                         docs = docs[positions_in(docs, v, table.size)]
             counts = table.count(docs, name)
-            items = sorted(counts.items(), reverse=True) if name == "year" else counts.most_common()
+            # years newest first; other values by count, equal counts by value: the same order
+            # whatever the segments' layout
+            items = sorted(counts.items(), reverse=True) if name == "year" else \
+                sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
             values = [{"value": v, "count": c, "selected": v in selected[name]} for v, c in items[:FACET_SIZE]]
             shown = {v["value"] for v in values}
             values += [{"value": v, "count": counts.get(v, 0), "selected": True}
