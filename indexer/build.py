@@ -296,6 +296,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         if progress:
             progress(done, len(todo), ref.key)
     checkpoint("after-parse")
+    todo.clear()  # the pages' texts are parsed: the analysis workers need not inherit them
+    item = None
     # names of officials segment whole in the new documents and in queries alike
     seg.add_words(name for c in changes for art in c.articles for name in art.leaders)
 
