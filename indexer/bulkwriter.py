@@ -25,16 +25,15 @@ from typing import Any
 
 import numpy as np
 from whoosh import formats
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .codec import BLOCK_LIMIT, JinbaoCodec, _pack_ids, matcher_postings
+from .codec import BLOCK_LIMIT, LENGTH_OF_BYTE, JinbaoCodec, _pack_ids, length_bytes, matcher_postings, unfiltered
 
 Analysed = dict[str, tuple[list[bytes], list[int], int]]
 """fieldname -> (term bytes, frequencies, field length) of one document's indexed fields."""
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.int64)
 
 
 def analyse(schema, fields: dict[str, Any]) -> Analysed:
@@ -184,7 +183,7 @@ class BulkWriter(SegmentWriter):
             target = self._field(name)
             for term in reader.lexicon(name):
                 m = reader.postings(name, term)
-                found = matcher_postings(getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m)
+                found = matcher_postings(unfiltered(m))
                 if found is None:
                     raise ValueError(f"BulkWriter: cannot read the postings of {name}:{term!r}")
                 ids, weights = found
@@ -215,13 +214,8 @@ class BulkWriter(SegmentWriter):
         """Field lengths of every document as the scorer will read them (decoded bytes)."""
         if not self.schema[name].scorable:
             return np.zeros(count, dtype=np.int64)
-        col = pdr._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-        if col is None:
-            return np.zeros(count, dtype=np.int64)
-        raw = np.frombuffer(col._dbfile.get(col._basepos, col._count), dtype=np.uint8)
-        out = np.zeros(count, dtype=np.int64)
-        out[:min(count, len(raw))] = _LENGTH_OF_BYTE[raw[:count]]
-        return out
+        raw = length_bytes(pdr, name, count)
+        return np.zeros(count, dtype=np.int64) if raw is None else LENGTH_OF_BYTE[raw]
 
     def _write_field(self, writer, name: str, pdr) -> None:
         acc = self._postings[name]

@@ -28,8 +28,9 @@ from array import array
 from bisect import bisect_left
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
-from whoosh.matching import ListMatcher, ReadTooFar
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, _lenfield
+from whoosh.matching import FilterMatcher, ListMatcher, ReadTooFar
+from whoosh.util.numeric import byte_to_length
 
 BLOCK_LIMIT = 1024
 """Postings per block: few enough that a skip inside a block stays cheap (a bisection),
@@ -187,4 +188,31 @@ def matcher_postings(m) -> tuple[np.ndarray, np.ndarray] | None:
     return None
 
 
-__all__ = ["BLOCK_LIMIT", "JinbaoCodec", "JinbaoLeafMatcher", "decode_postings", "matcher_postings"]
+def unfiltered(m):
+    """A segment's term matcher without the filter Whoosh wraps around it to skip deleted
+    documents (the callers drop or map those themselves)."""
+    if isinstance(m, FilterMatcher) and m._exclude:
+        return m.child
+    return m
+
+
+LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.int64)
+"""A field-length byte decoded as Whoosh's readers decode it (0: no value)."""
+
+
+def length_bytes(perdoc, fieldname: str, count: int) -> np.ndarray | None:
+    """The stored length byte of one field for each of a segment's ``count`` documents
+    (uint8, zeros past the column's end), in one read of its fixed-width column; None when
+    the segment has no lengths column for the field. ``perdoc`` is whoosh-reloaded 2.7.5's
+    per-document reader (AttributeError for another layout)."""
+    col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if col is None:
+        return None
+    raw = np.frombuffer(col._dbfile.get(col._basepos, col._count), dtype=np.uint8)[:count]
+    if len(raw) < count:
+        raw = np.concatenate([raw, np.zeros(count - len(raw), dtype=np.uint8)])
+    return raw
+
+
+__all__ = ["BLOCK_LIMIT", "LENGTH_OF_BYTE", "JinbaoCodec", "JinbaoLeafMatcher", "decode_postings", "length_bytes",
+           "matcher_postings", "unfiltered"]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .codec import matcher_postings
+from .codec import matcher_postings, unfiltered
 
 COLUMNS_DIR = "columns"
 FORMAT = 2
@@ -84,7 +84,7 @@ def _text(value) -> str:
 
 def _postings_ids(reader, fieldname: str, term: bytes) -> np.ndarray:
     m = reader.postings(fieldname, term)
-    found = matcher_postings(getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m)
+    found = matcher_postings(unfiltered(m))
     if found is not None:
         return found[0]
     return np.fromiter(m.all_ids(), dtype=np.int64)

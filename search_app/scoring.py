@@ -14,11 +14,12 @@ import threading
 
 import numpy as np
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
+
+from indexer.codec import length_bytes
 
 _LENGTH_OF_BYTE: list[int | None] = [byte_to_length(b) if b else None for b in range(256)]
 """A length byte decoded as Whoosh's segment reader does (0: no value)."""
@@ -33,14 +34,12 @@ def _read_lengths(reader: IndexReader, fieldname: str) -> list[int | None]:
     """The length of one field in every document of one segment, as the scorer sees it."""
     doccount = reader.doc_count_all()
     try:  # one read of the fixed-width column (whoosh-reloaded 2.7.5's reader layout)
-        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # type: ignore[attr-defined]
-        if col is None:  # no lengths column: Whoosh's default
-            return [1] * doccount
-        raw = col._dbfile.get(col._basepos, col._count)
+        raw = length_bytes(reader._perdoc, fieldname, doccount)  # type: ignore[attr-defined]
     except AttributeError:  # another layout: slower, one document at a time
         return [reader.doc_field_length(d, fieldname, 1) for d in range(doccount)]
-    raw = raw[:doccount] + bytes(max(0, doccount - len(raw)))
-    return [_LENGTH_OF_BYTE[b] for b in raw]
+    if raw is None:  # no lengths column: Whoosh's default
+        return [1] * doccount
+    return [_LENGTH_OF_BYTE[b] for b in raw.tolist()]
 
 
 class SegmentLengths:

@@ -26,11 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 
-from indexer.codec import matcher_postings
+from indexer.codec import matcher_postings, unfiltered
 
 from .exact import ExactString, TextCache, texts_of
 from .postings import PostingCache
@@ -304,9 +303,8 @@ class VectorEvaluator:
         decoded = self.postings.get(key) if key is not None else None
         m = None
         if decoded is None:
-            m = leaf.postings(q.fieldname, text, weighting=leaf.weighting)
-            if isinstance(m, FilterMatcher) and m._exclude:
-                m = m.child  # the deleted documents are dropped below
+            # the deleted documents are dropped below
+            m = unfiltered(leaf.postings(q.fieldname, text, weighting=leaf.weighting))
             decoded = matcher_postings(m)
             if decoded is None:  # a matcher this module cannot read: Whoosh's own walk
                 return self._leaf_generic(leaf, offset, q, scored, None)
