@@ -27,7 +27,6 @@ from indexer.gazetteer import Gazetteer
 from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
 from .facets import FacetTable, month_histogram
-from .handle import IDLE_SEARCHERS  # noqa: F401 - kept importable from here
 from .handle import IndexHandle
 from .highlight import highlight_all, snippet
 from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh

@@ -103,13 +103,6 @@ class FacetTable:
             self._live = np.flatnonzero(self.alive)
         return self._live
 
-    def live_docs(self) -> set[int]:
-        return set(self.live_ids().tolist())
-
-    def date_of(self, docnum: int) -> str:
-        day = int(self.day[docnum])
-        return "" if day == NO_DAY else col.day_iso(day)
-
     # --- counts ------------------------------------------------------------------------------
 
     def count(self, docnums: Iterable[int] | np.ndarray, facet: str) -> Counter[str]:

@@ -32,10 +32,6 @@ GAP = "·"
 _EPOCH = dt.date(1970, 1, 1)
 
 
-def tantivy_available() -> bool:
-    return True
-
-
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("title", stored=True, tokenizer_name="whitespace")
