@@ -12,6 +12,7 @@ fields whenever it is missing or stale (e.g. after a crash between commit and wr
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import signal
@@ -34,10 +35,11 @@ from whoosh import index as windex
 from whoosh import writing
 from whoosh.index import FileIndex
 
-from . import columns, segment
+from . import columns, segment, spill
 from .bulkwriter import Analysed, BulkWriter, analyse
 from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
+from .spill import Spilled, SpillWriter
 from .indexdir import (  # noqa: F401 - the index directory's API, also imported from here
     INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest,
 )
@@ -173,10 +175,20 @@ class IndexWriteError(RuntimeError):
 
 @dataclass
 class PageChange:
+    """One parsed page of a run: its articles in memory (small runs) or on disk (:mod:`.spill`),
+    with what the run needs before the analysis (the count, the officials' names, warnings)."""
+
     ref: PageRef
     digest: str
-    articles: list[Article]
     existed: bool
+    count: int
+    names: list[str]
+    notes: list[str]
+    held: list[Article] | Spilled
+
+    def articles(self) -> list[Article]:
+        held = self.held
+        return held if isinstance(held, list) else spill.load(held)  # type: ignore[return-value]
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -249,7 +261,7 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     in_scope = _in_scope(paper, since)
     purge = _purge_filter(purge_paper, purge_range)
     seen: set[str] = set()
-    todo: list[tuple[PageRef, str, str, bool]] = []
+    todo: list[tuple[PageRef, bool]] = []
     for ref in scan.pages:
         seen.add(ref.key)
         if purge(ref.key):
@@ -262,12 +274,13 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             continue
         if page.warning:
             summary.warnings.append(Problem(ref.path, page.warning))
-        digest = content_hash(page.text)
         old = indexed.get(ref.key)
-        if old == digest and not rebuild and not reparse:
+        if old == content_hash(page.text) and not rebuild and not reparse:
             summary.unchanged += 1
             continue
-        todo.append((ref, page.text, digest, old is not None))
+        # (the parse reads the page again: a run holds no page texts, and the hash it records
+        # is of the text it parsed)
+        todo.append((ref, old is not None))
         summary.plan.append(f"{'update' if old is not None else 'add'} {ref.key}")
     removed = ([k for k in indexed if k not in seen and in_scope(k) and not purge(k) and not scan.covers(k)]
                if not rebuild else [])
@@ -280,26 +293,39 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         summary.seconds = time.monotonic() - started
         return summary
 
+    spiller = SpillWriter(index_dir) if len(todo) >= PARALLEL_MIN_PAGES else None
+    try:
+        return _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebuild, seg,
+                          gazetteer, summary, spiller, log, progress, started)
+    finally:
+        if spiller is not None:
+            spiller.remove()
+
+
+def _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebuild, seg, gazetteer,
+               summary, spiller, log, progress, started) -> IndexSummary:
+    """Parse the run's pages, analyse and write them, finish the generation."""
     changes: list[PageChange] = []
-    for done, (item, result) in enumerate(_parse_all(todo, gazetteer), 1):
-        ref, _text, digest, existed = item
-        if isinstance(result, str):
-            summary.problems.append(Problem(ref.path, result))
-            summary.skipped += 1
-            continue
-        result, notes = cap_articles(result)
-        summary.warnings.extend(Problem(ref.path, note) for note in notes)
-        changes.append(PageChange(ref, digest, result, existed))
-        if len(changes) == 1:
-            checkpoint("mid-parse")
-        log(f"{'updated' if existed else 'added'} {ref.key}: {len(result)} articles")
-        if progress:
-            progress(done, len(todo), ref.key)
+    try:
+        for done, (item, result) in enumerate(_parse_all(todo, gazetteer, spiller), 1):
+            ref, existed = item
+            if isinstance(result, str):
+                summary.problems.append(Problem(ref.path, result))
+                summary.skipped += 1
+                continue
+            summary.warnings.extend(Problem(ref.path, note) for note in result.notes)
+            changes.append(result)
+            if len(changes) == 1:
+                checkpoint("mid-parse")
+            log(f"{'updated' if existed else 'added'} {ref.key}: {result.count} articles")
+            if progress:
+                progress(done, len(todo), ref.key)
+    except OSError as exc:  # the parsed pages could not be kept on disk
+        raise IndexWriteError(f"cannot write the parsed pages in {index_dir}: {exc.strerror or exc}; "
+                              "nothing was written, the index is unchanged") from exc
     checkpoint("after-parse")
-    todo.clear()  # the pages' texts are parsed: the analysis workers need not inherit them
-    item = None
     # names of officials segment whole in the new documents and in queries alike
-    seg.add_words(name for c in changes for art in c.articles for name in art.leaders)
+    seg.add_words(name for c in changes for name in c.names)
 
     target = new_generation(index_dir) if rebuild else current
     assert target is not None
@@ -330,6 +356,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     summary.removed, summary.purged = len(removed), len(purged)
     if summary.changed or rebuild or register_generation(target) != ix.latest_generation():
         finish(target, ix, indexed)
+    else:  # segments of an older columns format (or without them) get theirs now
+        columns.ensure(target, ix)
     if rebuild:
         switch_to(index_dir, target)
     with ix.searcher() as s:
@@ -389,22 +417,32 @@ def workers() -> int:
 
 _POOL_GAZETTEER: Gazetteer | None = None
 _POOL_SCHEMA = None
+_POOL_SPILL: SpillWriter | None = None
 
 
 class WorkerDied(IndexWriteError):
     """A parse or analysis worker process ended without an answer (killed, out of memory)."""
 
 
-def _parse_one(item: tuple[PageRef, str, str, bool]) -> list[Article] | str:
-    """Parse one page (in a worker process or inline); a failure comes back as its message."""
-    ref, text, _digest, _existed = item
+def _parse_one(item: tuple[PageRef, bool]) -> PageChange | str:
+    """Read and parse one page (in a worker process or inline); a failure comes back as its
+    message. With a spill writer the articles go to disk and only their place comes back."""
+    ref, existed = item
     assert _POOL_GAZETTEER is not None
     checkpoint("in-parse")  # (in a worker process when the run uses several)
     try:
-        return parse_text(text, Enricher(_POOL_GAZETTEER), paper=ref.paper.slug, paper_name=ref.paper.name,
-                          home_region=ref.paper.home_region, date=ref.date, page=ref.page)
+        text = read_page(ref.path).text
+    except PageReadError as exc:
+        return str(exc)
+    try:
+        articles = parse_text(text, Enricher(_POOL_GAZETTEER), paper=ref.paper.slug, paper_name=ref.paper.name,
+                              home_region=ref.paper.home_region, date=ref.date, page=ref.page)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
         return f"parser failed: {type(exc).__name__}: {exc}"
+    articles, notes = cap_articles(articles)
+    held: list[Article] | Spilled = _POOL_SPILL.put(articles) if _POOL_SPILL is not None else articles
+    return PageChange(ref, content_hash(text), existed, len(articles),
+                      [name for art in articles for name in art.leaders], notes, held)
 
 
 def _analyse_one(change: PageChange) -> list[tuple[dict, Analysed]]:
@@ -412,7 +450,7 @@ def _analyse_one(change: PageChange) -> list[tuple[dict, Analysed]]:
     assert _POOL_GAZETTEER is not None and _POOL_SCHEMA is not None
     checkpoint("in-analysis")
     out = []
-    for art in change.articles:
+    for art in change.articles():
         fields = article_document(art, change.ref.key, change.digest, _POOL_GAZETTEER)
         out.append((fields, analyse(_POOL_SCHEMA, fields)))
     return out
@@ -431,14 +469,24 @@ PR_SET_PDEATHSIG = 1
 """``prctl`` option (Linux): the signal a process gets when its parent ends."""
 
 
-def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str):
+def _apply(fn, items: list) -> list:
+    return [fn(item) for item in items]
+
+
+IN_FLIGHT_CHUNKS = 4
+"""Chunks of pages each worker may be ahead of the writer: the results waiting to be written
+stay a few pages' worth however slow the writer is."""
+
+
+def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str, chunk: int = 4):
     """``fn`` over ``items`` in order, on all cores when there are many.
 
     Workers are forked, so they share the configured jieba dictionary (as it is *now*:
     analysis runs after the run's officials were added) and the gazetteer without loading
-    them again. A worker that dies stops the run with :class:`WorkerDied` (the index is
-    unchanged: nothing has been committed); ``multiprocessing.Pool`` would wait for it
-    forever."""
+    them again. At most :data:`IN_FLIGHT_CHUNKS` chunks a worker are submitted ahead of the
+    consumer (``Executor.map`` would submit every item at once and keep every result). A worker
+    that dies stops the run with :class:`WorkerDied` (the index is unchanged: nothing has been
+    committed); ``multiprocessing.Pool`` would wait for it forever."""
     global _POOL_GAZETTEER, _POOL_SCHEMA
     _POOL_GAZETTEER, _POOL_SCHEMA = gazetteer, build_schema()
     n = workers()
@@ -446,7 +494,14 @@ def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str):
         pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
         try:
-            yield from pool.map(fn, items, chunksize=4)
+            chunks = (items[i:i + chunk] for i in range(0, len(items), chunk))
+            pending: collections.deque = collections.deque()
+            for part in chunks:
+                pending.append(pool.submit(_apply, fn, part))
+                if len(pending) >= n * IN_FLIGHT_CHUNKS:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
         except BrokenProcessPool as exc:
             raise WorkerDied(f"a {what} worker process died (killed or out of memory); "
                              "nothing was written, the index is unchanged") from exc
@@ -457,9 +512,14 @@ def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str):
             yield fn(item)
 
 
-def _parse_all(todo: list, gazetteer: Gazetteer):
-    """(item, articles or error message) for every page."""
-    yield from zip(todo, _on_all_cores(_parse_one, todo, gazetteer, "parse"), strict=True)
+def _parse_all(todo: list, gazetteer: Gazetteer, spiller: SpillWriter | None):
+    """(item, :class:`PageChange` or error message) for every page."""
+    global _POOL_SPILL
+    _POOL_SPILL = spiller
+    try:
+        yield from zip(todo, _on_all_cores(_parse_one, todo, gazetteer, "parse"), strict=True)
+    finally:
+        _POOL_SPILL = None
 
 
 FULL_BUILD_SEGMENT = 50_000

@@ -98,8 +98,11 @@ def test_kill_then_recover(tmp_path, scenario, gazetteer, case):
     assert client.get("/api/search?q=刘星").status_code == 200
 
     # the next run completes the work: same ids as a clean build, no duplicates
+    spilled = sorted(p.name for p in index_dir.glob("parsed-*"))  # pages parsed by the killed run
     summary = build_index(archive, index_dir, gazetteer=gazetteer)
     assert not summary.problems
+    assert all(any(name in line for line in summary.cleaned) for name in spilled)
+    assert not list(index_dir.glob("parsed-*"))
     after = ids(index_dir)
     assert after == expected and len(after) == len(set(after))
     # derived files describe the committed index again
@@ -130,3 +133,4 @@ def test_a_worker_that_dies_stops_the_run_and_changes_nothing(scenario, tmp_path
     assert active_dir(index_dir) == before
     assert ids(index_dir) == base_ids
     assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [before.name]
+    assert not list(index_dir.glob("parsed-*")), "the parsed pages kept on disk are removed"

@@ -108,7 +108,8 @@ def test_jumped_article_parts_link_to_each_other(tmp_path, gazetteer):
 
 
 def test_parallel_build_equals_sequential(tmp_path, gazetteer, monkeypatch):
-    """Parsing on both cores (forked workers) gives the same index as parsing in one process."""
+    """Parsing on both cores (forked workers, the parsed pages kept on disk until the analysis)
+    gives the same index as parsing in one process."""
     import indexer.build as build
 
     archive = copy_archive(tmp_path)
@@ -118,6 +119,14 @@ def test_parallel_build_equals_sequential(tmp_path, gazetteer, monkeypatch):
     summary = build_index(archive, tmp_path / "par", gazetteer=gazetteer)
     assert summary.added == 5 and not summary.problems
     assert stored_ids(tmp_path / "par") == stored_ids(tmp_path / "seq")
+    from indexer.build import open_index
+
+    def stored(index_dir):
+        with open_index(index_dir).searcher() as s:
+            return sorted(f["doc"] for f in s.all_stored_fields())
+
+    assert stored(tmp_path / "par") == stored(tmp_path / "seq")
+    assert not list((tmp_path / "par").glob("parsed-*"))
     from search_app import create_app
 
     seq = create_app({"INDEX_DIR": str(tmp_path / "seq")}).test_client()
