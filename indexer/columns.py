@@ -12,7 +12,9 @@ the index keeps, next to its own files, ``columns/<segment id>/``:
   form, codes into the segment's value lists;
 - ``values.json``: the value lists, the papers' display names and :data:`FORMAT`;
 - ``officials.json``: for each document that names officials, their titles as printed (its
-  ``officials`` field) and its own regions, read only by the officials register.
+  ``officials`` field) and its own regions, read only by the officials register;
+- ``text.bin``, ``text_ptr.npy``, ``text_heads.npy``: the documents' compact texts, which
+  exact strings are checked against (:mod:`indexer.texts` owns their layout).
 
 Segments never change once written (deletions are marked in the segment's TOC and read
 at query time), so these files are written once, right after the commit that made the
@@ -33,10 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import texts as texts_mod
 from .codec import matcher_postings, unfiltered
 
 COLUMNS_DIR = "columns"
-FORMAT = 2
+FORMAT = 3
 NO_DAY = np.iinfo(np.int32).min
 """The day of a document without a readable date (sorts oldest, matches no range)."""
 _EPOCH = dt.date(1970, 1, 1)
@@ -61,6 +64,7 @@ class SegmentColumns:
     leaders: list[str]
     officials: list[str]
     official_regions: list[str]  # the article's own regions (no parents), where it names officials
+    texts: texts_mod.SegmentTexts | None = None  # (written with the columns; loaded by load_texts)
 
     def __len__(self) -> int:
         return len(self.day)
@@ -115,7 +119,7 @@ def _multi(reader, fieldname: str, n: int) -> tuple[np.ndarray, np.ndarray, list
 
 def compute(reader) -> SegmentColumns:
     """The columns of one segment, read from its date/page/seq columns and the postings of
-    its keyword fields (never from the stored documents, whose full text is large)."""
+    its keyword fields; the compact texts from the stored documents."""
     import json as _json
 
     n = reader.doc_count_all()
@@ -142,7 +146,8 @@ def compute(reader) -> SegmentColumns:
             stored = reader.stored_fields(d)
             officials[d], official_regions[d] = stored.get("officials") or "", stored.get("regions") or ""
     return SegmentColumns(day, page, seq, paper, region_ptr, region_val, leader_ptr, leader_val,
-                          papers, names, regions, leaders, officials, official_regions)
+                          papers, names, regions, leaders, officials, official_regions,
+                          texts_mod.compute(reader))
 
 
 def segment_dir(generation: Path, segment_id: str) -> Path:
@@ -165,6 +170,8 @@ def save(generation: Path, segment_id: str, cols: SegmentColumns) -> None:
          "leaders": cols.leaders}, ensure_ascii=False), encoding="utf-8")
     (tmp / "officials.json").write_text(json.dumps(
         {"officials": cols.officials, "regions": cols.official_regions}, ensure_ascii=False), encoding="utf-8")
+    if cols.texts is not None:
+        texts_mod.save(tmp, cols.texts)
     os.replace(tmp, final)
 
 
@@ -186,6 +193,18 @@ def load(generation: Path, segment_id: str, doc_count: int, officials: bool = Fa
     return SegmentColumns(**arrays, papers=values["papers"], paper_names=values["paper_names"],
                           regions=values["regions"], leaders=values["leaders"], officials=named["officials"],
                           official_regions=named["regions"])
+
+
+def load_texts(generation: Path, segment_id: str, doc_count: int) -> texts_mod.SegmentTexts | None:
+    """One segment's compact texts, memory-mapped; None when missing (checked from the stored
+    documents instead) or of another columns format."""
+    folder = segment_dir(generation, segment_id)
+    try:
+        if json.loads((folder / "values.json").read_text(encoding="utf-8")).get("format") != FORMAT:
+            return None
+    except (OSError, ValueError):
+        return None
+    return texts_mod.load(folder, doc_count)
 
 
 def ensure(generation: Path, ix) -> list[str]:

@@ -1,65 +1,82 @@
 """Exact-string matching without positions in the index.
 
 An article contains a string exactly when it has all of the string's character bigrams
-(the postings narrow the candidates) and its stored text, normalised and with whitespace
-removed, contains the string (a check on the candidates only). Storing bigram positions
-instead would almost double the index and Whoosh's phrase matcher checks positions in
-Python for every candidate anyway; the substring test is as exact and cheaper.
+(the postings narrow the candidates) and its compact text (normalised, whitespace removed:
+:mod:`indexer.texts`) contains the string (a check on the candidates only, one ``find`` in
+the segment's memory-mapped texts). Storing bigram positions instead would almost double
+the index and Whoosh's phrase matcher checks positions in Python for every candidate anyway;
+the substring test is as exact and cheaper.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
 
 from whoosh import query as wq
 from whoosh.matching import WrappingMatcher
 
+from indexer import columns
 from indexer.analysis import bigrams_of
-from indexer.normalize import normalize
-from indexer.schema import LEAD_CHARS
+from indexer.texts import PARTS, SegmentTexts, article_text, compact
 
-PARTS = ("all", "title", "lead")
-_WS = re.compile(r"\s+")
 CACHE_CHARS = 50_000_000
-"""Characters of compact article text kept for verification (~100 MB): an exact string
-as common as 高质量发展 has tens of thousands of candidates on a 100k-article archive,
-and reading and normalising each one's stored text costs ~70 µs."""
-
-
-def compact(text: str) -> str:
-    """Normalised text without whitespace: the form exact strings are compared in."""
-    return _WS.sub("", normalize(text))
-
-
-def article_text(doc: dict, part: str) -> str:
-    head = "".join([doc.get("title") or "", *doc.get("subtitles", [])])
-    if part == "title":
-        return head
-    if part == "lead":
-        return head + doc["body"][:LEAD_CHARS]
-    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or ""])
+"""Characters of compact article text kept for the checks that read stored documents (a
+segment without its compact texts, a headline cut whose normalisation differs; ~100 MB)."""
 
 
 class TextCache:
-    """Compact article texts by (segment, docnum, part), bounded by total characters (LRU).
+    """Compact article texts for exact-string checks: each segment's memory-mapped texts
+    (:mod:`indexer.texts`, found in the generation ``locate()`` names), and for what they do
+    not cover the texts read from stored documents, by (segment, docnum, part), bounded by
+    total characters (LRU).
 
     Owned by the index handle (:class:`search_app.handle.IndexHandle`), which attaches it to
     the searchers it opens (``jinbao_texts``); see :func:`texts_of`."""
 
-    def __init__(self, chars: int = CACHE_CHARS) -> None:
+    def __init__(self, chars: int = CACHE_CHARS, locate: Callable[[], Path | None] | None = None) -> None:
         self.chars = chars
         self.held = 0
         self.data: OrderedDict[tuple, str] = OrderedDict()
         self.lock = threading.Lock()
+        self.locate = locate
+        self.segments: dict[tuple[Path, str], SegmentTexts] = {}
+
+    @staticmethod
+    def _segment_id(reader) -> str | None:
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        return segment.segment_id() if segment is not None else None
+
+    def segment_texts(self, searcher) -> SegmentTexts | None:
+        """The memory-mapped texts of ``searcher``'s segment (a leaf searcher), if written.
+        (Only found ones are kept: the indexer writes them just after its commit.)"""
+        generation = self.locate() if self.locate is not None else None
+        reader = searcher.reader()
+        sid = self._segment_id(reader)
+        if generation is None or sid is None:
+            return None
+        key = (generation, sid)
+        found = self.segments.get(key)
+        if found is None:
+            found = columns.load_texts(generation, sid, reader.doc_count_all())
+            if found is not None:
+                with self.lock:
+                    self.segments[key] = found
+        return found
 
     def get(self, searcher, docnum: int, part: str) -> str:
+        seg = self.segment_texts(searcher)
+        if seg is not None:
+            text = seg.text(docnum, part)
+            if text is not None:
+                return text
         reader = searcher.reader()
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        key = (segment.segment_id() if segment is not None else id(reader), docnum, part)
+        key = (self._segment_id(reader) or id(reader), docnum, part)
         with self.lock:
             text = self.data.get(key)
             if text is not None:
@@ -75,6 +92,18 @@ class TextCache:
                 _key, old = self.data.popitem(last=False)
                 self.held -= len(old)
         return text
+
+    def contains(self, searcher, docnums: np.ndarray, needle: str, part: str) -> np.ndarray:
+        """For each of a leaf searcher's documents, whether its ``part`` contains ``needle``
+        (compact form): one ``find`` in the mapped texts each, stored documents where needed."""
+        seg = self.segment_texts(searcher)
+        if seg is None:
+            return np.fromiter((needle in self.get(searcher, d, part) for d in docnums.tolist()),
+                               dtype=bool, count=len(docnums))
+        found = seg.contains(docnums, needle, part)
+        for n in np.flatnonzero(found < 0).tolist():
+            found[n] = needle in self.get(searcher, int(docnums[n]), part)
+        return found.astype(bool)
 
 
 def texts_of(searcher) -> TextCache:

@@ -55,7 +55,7 @@ class IndexHandle:
         self._finalizer = weakref.finalize(self, _close_all, self._idle)
         self.lengths = SegmentLengths()
         self.postings = PostingCache()
-        self.texts = TextCache()
+        self.texts = TextCache(locate=lambda: self.active)
         self.weighting = CachedLengthBM25F(self.lengths)
         self.gazetteer = gazetteer or Gazetteer.load()
         self._lock = threading.Lock()

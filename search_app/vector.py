@@ -73,6 +73,10 @@ def positions_in(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return table[a]
 
 
+VERIFY_BATCH = 4096
+"""Candidates of an exact string checked between two looks at the deadline."""
+
+
 class VectorEvaluator:
     """Scores and document sets of queries over one searcher (all its segments)."""
 
@@ -369,12 +373,11 @@ class VectorEvaluator:
             found = one._hits(candidates_query, local_within) if scored else \
                 (lambda ids: Hits(ids, np.zeros(len(ids))))(one._lookup(candidates_query, local_within))
             if q.verify and len(found):
-                needle, part = q.needle, q.part
                 keep = np.zeros(len(found), dtype=bool)
-                for n, docnum in enumerate(found.ids.tolist()):
-                    keep[n] = needle in self.texts.get(leaf, docnum - offset, part)
-                    if not (n + 1) % 256:
-                        self._check_time()
+                for start in range(0, len(found), VERIFY_BATCH):
+                    batch = found.ids[start:start + VERIFY_BATCH] - offset
+                    keep[start:start + len(batch)] = self.texts.contains(leaf, batch, q.needle, q.part)
+                    self._check_time()
                 found = Hits(found.ids[keep], found.scores[keep])
             id_parts.append(found.ids)
             score_parts.append(found.scores)
