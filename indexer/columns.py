@@ -11,8 +11,10 @@ the index keeps, next to its own files, ``columns/<segment id>/``:
   multi-valued fields (regions with the prefectures that contain them, officials) in CSR
   form, codes into the segment's value lists;
 - ``values.json``: the value lists, the papers' display names and :data:`FORMAT`;
-- ``officials.json``: for each document that names officials, their titles as printed (its
-  ``officials`` field) and its own regions, read only by the officials register;
+- ``titles_ptr.npy``/``titles_name.npy``/``titles_title.npy``: for each document, the officials it
+  names with their titles as printed (its ``officials`` field), and ``own_ptr.npy``/
+  ``own_val.npy`` the regions it names itself (no parents) where it names officials — CSR,
+  codes into the lists in ``officials.json``; read only by the officials register;
 - ``text.bin``, ``text_ptr.npy``, ``text_heads.npy``: the documents' compact texts, which
   exact strings are checked against (:mod:`indexer.texts` owns their layout).
 
@@ -39,11 +41,12 @@ from . import texts as texts_mod
 from .codec import matcher_postings, unfiltered
 
 COLUMNS_DIR = "columns"
-FORMAT = 3
+FORMAT = 4
 NO_DAY = np.iinfo(np.int32).min
 """The day of a document without a readable date (sorts oldest, matches no range)."""
 _EPOCH = dt.date(1970, 1, 1)
 _ARRAYS = ("day", "page", "seq", "paper", "region_ptr", "region_val", "leader_ptr", "leader_val")
+_REGISTER_ARRAYS = ("titles_ptr", "titles_name", "titles_title", "own_ptr", "own_val")
 
 
 @dataclass
@@ -62,8 +65,7 @@ class SegmentColumns:
     paper_names: dict[str, str]
     regions: list[str]
     leaders: list[str]
-    officials: list[str]
-    official_regions: list[str]  # the article's own regions (no parents), where it names officials
+    register: RegisterColumns | None = None  # (loaded with officials=True)
     texts: texts_mod.SegmentTexts | None = None  # (written with the columns; loaded by load_texts)
 
     def __len__(self) -> int:
@@ -140,14 +142,53 @@ def compute(reader) -> SegmentColumns:
                 names[slug] = _json.loads(reader.stored_fields(int(ids[0]))["doc"]).get("paper_name", slug)
     region_ptr, region_val, regions = _multi(reader, "region_path", n)
     leader_ptr, leader_val, leaders = _multi(reader, "leaders", n)
-    officials, official_regions = [""] * n, [""] * n
-    if len(leader_val):  # only documents that name officials have titles to read
-        for d in np.flatnonzero(np.diff(leader_ptr)).tolist():
-            stored = reader.stored_fields(d)
-            officials[d], official_regions[d] = stored.get("officials") or "", stored.get("regions") or ""
     return SegmentColumns(day, page, seq, paper, region_ptr, region_val, leader_ptr, leader_val,
-                          papers, names, regions, leaders, officials, official_regions,
+                          papers, names, regions, leaders, _register_columns(reader, leader_ptr),
                           texts_mod.compute(reader))
+
+
+@dataclass
+class RegisterColumns:
+    """What the officials register reads of a segment: per document, the officials it names
+    with their titles as printed, and its own regions (CSR; codes into the three lists)."""
+
+    titles_ptr: np.ndarray
+    titles_name: np.ndarray
+    titles_title: np.ndarray
+    own_ptr: np.ndarray
+    own_val: np.ndarray
+    names: list[str]
+    titles: list[str]
+    regions: list[str]
+
+
+def _register_columns(reader, leader_ptr: np.ndarray) -> RegisterColumns:
+    n = reader.doc_count_all()
+    codes: dict[str, dict[str, int]] = {"names": {}, "titles": {}, "regions": {}}
+
+    def code(kind: str, value: str) -> int:
+        return codes[kind].setdefault(value, len(codes[kind]))
+
+    t_count, t_name, t_title = np.zeros(n, dtype=np.int64), [], []
+    o_count, o_val = np.zeros(n, dtype=np.int64), []
+    for d in np.flatnonzero(np.diff(leader_ptr)).tolist():  # only documents that name officials
+        stored = reader.stored_fields(d)
+        named = json.loads(stored.get("officials") or "{}") or {}
+        own = [r for r in (stored.get("regions") or "").split(",") if r] if named else []
+        t_count[d], o_count[d] = len(named), len(own)
+        for name, title in named.items():
+            t_name.append(code("names", name))
+            t_title.append(code("titles", title))
+        o_val.extend(code("regions", r) for r in own)
+
+    def ptr(counts: np.ndarray) -> np.ndarray:
+        out = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=out[1:])
+        return out
+
+    return RegisterColumns(ptr(t_count), np.array(t_name, dtype=np.int32), np.array(t_title, dtype=np.int32),
+                           ptr(o_count), np.array(o_val, dtype=np.int32),
+                           list(codes["names"]), list(codes["titles"]), list(codes["regions"]))
 
 
 def segment_dir(generation: Path, segment_id: str) -> Path:
@@ -168,8 +209,12 @@ def save(generation: Path, segment_id: str, cols: SegmentColumns) -> None:
     (tmp / "values.json").write_text(json.dumps(
         {"format": FORMAT, "papers": cols.papers, "paper_names": cols.paper_names, "regions": cols.regions,
          "leaders": cols.leaders}, ensure_ascii=False), encoding="utf-8")
+    reg = cols.register
+    assert reg is not None, "columns to save are computed, with their register columns"
+    for name in _REGISTER_ARRAYS:
+        np.save(tmp / f"{name}.npy", getattr(reg, name), allow_pickle=False)
     (tmp / "officials.json").write_text(json.dumps(
-        {"officials": cols.officials, "regions": cols.official_regions}, ensure_ascii=False), encoding="utf-8")
+        {"names": reg.names, "titles": reg.titles, "regions": reg.regions}, ensure_ascii=False), encoding="utf-8")
     if cols.texts is not None:
         texts_mod.save(tmp, cols.texts)
     os.replace(tmp, final)
@@ -184,15 +229,19 @@ def load(generation: Path, segment_id: str, doc_count: int, officials: bool = Fa
         if values.get("format") != FORMAT:
             return None
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
-        named = json.loads((folder / "officials.json").read_text(encoding="utf-8")) if officials else \
-            {"officials": [], "regions": []}
-    except (OSError, ValueError):
+        register = None
+        if officials:
+            named = json.loads((folder / "officials.json").read_text(encoding="utf-8"))
+            register = RegisterColumns(
+                **{name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                   for name in _REGISTER_ARRAYS}, names=named["names"], titles=named["titles"],
+                regions=named["regions"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     if len(arrays["day"]) != doc_count:
         return None
     return SegmentColumns(**arrays, papers=values["papers"], paper_names=values["paper_names"],
-                          regions=values["regions"], leaders=values["leaders"], officials=named["officials"],
-                          official_regions=named["regions"])
+                          regions=values["regions"], leaders=values["leaders"], register=register)
 
 
 def load_texts(generation: Path, segment_id: str, doc_count: int) -> texts_mod.SegmentTexts | None:

@@ -191,3 +191,67 @@ def test_export_limit_cuts_in_ranking_order_and_says_so(synth, monkeypatch):
     assert [a["id"] for a in exported["articles"]] == first
     csv_rows = client.get("/export.csv", query_string={"q": "发展"}).get_data(as_text=True).strip().splitlines()
     assert len(csv_rows) >= 38  # header + 37 rows (bodies may hold line breaks)
+
+
+def plain_register(index_dir) -> dict:
+    """The officials register counted article by article from the live stored documents."""
+    import json
+    from collections import defaultdict
+
+    from indexer.build import open_index
+
+    entries: dict = {}
+    with open_index(index_dir).searcher() as s:
+        for f in s.all_stored_fields():
+            named = json.loads(f.get("officials") or "{}")
+            date, paper = f["date"], f["paper"]
+            own = [r for r in (f.get("regions") or "").split(",") if r]
+            for name, title in named.items():
+                e = entries.setdefault(name, {"name": name, "articles": 0, "first": date, "last": date,
+                                              "papers": set(), "titles": {}, "regions": defaultdict(int)})
+                e["articles"] += 1
+                e["first"], e["last"] = min(e["first"], date), max(e["last"], date)
+                e["papers"].add(paper)
+                for r in own:
+                    e["regions"][r] += 1
+                t = e["titles"].setdefault(title, {"title": title, "first": date, "last": date, "papers": set(),
+                                                   "articles": 0})
+                t["first"], t["last"] = min(t["first"], date), max(t["last"], date)
+                t["papers"].add(paper)
+                t["articles"] += 1
+    out = {}
+    for name in sorted(entries):
+        e = entries[name]
+        titles = sorted(({**t, "papers": sorted(t["papers"])} for t in e["titles"].values()),
+                        key=lambda t: (t["first"], t["title"]))
+        regions = sorted(e["regions"].items(), key=lambda rc: (-rc[1], rc[0]))
+        out[name] = {**e, "papers": sorted(e["papers"]), "titles": titles,
+                     "regions": [{"region": r, "count": c} for r, c in regions]}
+    return out
+
+
+def test_the_officials_register_is_a_plain_count_of_the_live_articles(synth, tmp_path, gazetteer):
+    """After pages are removed and changed (deletions in the built segment, a new segment), the
+    register built from the columns is the article-by-article count of what the index holds."""
+    import shutil
+    from pathlib import Path
+
+    from indexer.build import active_dir, build_index
+    from indexer.register import load_register
+
+    src = Path(synth[0].application.config["INDEX_DIR"])
+    archive, index = tmp_path / "archive", tmp_path / "index"
+    shutil.copytree(src.parent / "archive", archive)
+    shutil.copytree(src, index)
+    pages = sorted(archive.rglob("*.txt"))
+    for page in pages[::9]:
+        page.unlink()
+    changed = pages[4]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("。", "。\n", 1), encoding="utf-8")
+    summary = build_index(archive, index, gazetteer=gazetteer)
+    assert summary.removed >= 5 and summary.updated == 1
+    got, expected = load_register(active_dir(index)), plain_register(index)
+    assert len(expected) > 50 and sum(e["articles"] for e in expected.values()) > 500
+    assert list(got) == list(expected)
+    for name in expected:
+        assert got[name] == expected[name], name
