@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ class PageRef:
     date: dt.date
     page: int
     path: Path
+    stamp: tuple[int, int, int, int] | None = None
+    """(device, inode, size, mtime in ns) of the file when the archive was scanned."""
 
     @property
     def key(self) -> str:
@@ -120,7 +123,12 @@ def _entries(folder: Path, result: ScanResult, prefix: str) -> list[Path] | None
 
 
 def _outside(path: Path, root: Path) -> str | None:
-    """Why ``path`` may not be read: a link that leads outside the archive (or nowhere)."""
+    """Why ``path`` may not be read: a link that leads outside the archive (or nowhere).
+
+    The scan checks a folder before it lists it, so an entry that is not itself a link lies
+    where its checked folder does (one ``lstat``, not a ``realpath`` per page)."""
+    if not path.is_symlink():
+        return None
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # a dangling link or a loop
@@ -185,7 +193,11 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
                 if m and (why := _outside(page_file, real_root)) is not None:
                     result.problems.append(Problem(page_file, why))
                     continue
-                if not m or not page_file.is_file():
+                try:
+                    st = page_file.stat() if m else None
+                except OSError:
+                    st = None
+                if st is None or not stat.S_ISREG(st.st_mode):
                     result.problems.append(Problem(page_file, "not a page file (expected NN.txt)"))
                     continue
                 number = int(m.group(1))
@@ -196,7 +208,8 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
                     result.problems.append(Problem(page_file, f"duplicate page number {number} (also {seen[number].name})"))
                     continue
                 seen[number] = page_file
-                result.pages.append(PageRef(info, date, number, page_file))
+                result.pages.append(PageRef(info, date, number, page_file,
+                                            (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)))
     _read_each_file_once(result)
     return result
 
@@ -204,9 +217,9 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
 def _read_each_file_once(result: ScanResult) -> None:
     """A file reached twice (a link inside the archive to another page) is read once: as the
     page that is the file itself, else as the first link to it."""
-    by_file: dict[Path, list[PageRef]] = {}
+    by_file: dict[object, list[PageRef]] = {}
     for ref in result.pages:
-        by_file.setdefault(ref.path.resolve(), []).append(ref)
+        by_file.setdefault(ref.stamp[:2] if ref.stamp else ref.path.resolve(), []).append(ref)
     dropped: set[int] = set()
     for refs in by_file.values():
         if len(refs) < 2:

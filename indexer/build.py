@@ -41,7 +41,7 @@ from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .spill import Spilled, SpillWriter
 from .indexdir import (  # noqa: F401 - the index directory's API, also imported from here
-    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest,
+    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps,
 )
 from .locking import RunLock
 from .article import Article
@@ -247,8 +247,8 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
         log(summary.reparsed)
     ix_old, indexed = _open_current(current, rebuild)
     # the dictionary only grows (officials found later are added), so earlier documents
-    # stay consistent with it
-    seg = configure_segmenter(gazetteer, [] if rebuild else read_userdict(current))
+    # stay consistent with it; jieba is loaded (~1–2 s) only when there are pages to parse
+    words = [] if rebuild else read_userdict(current)
 
     scan = scan_archive(archive, paper=paper, since=since)
     summary.problems.extend(scan.problems)
@@ -256,15 +256,21 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     for slug, reason in homeless.items():
         summary.problems.append(Problem(archive / slug / "paper.toml", reason))
     if homeless:
-        scan.pages = [PageRef(dataclasses.replace(r.paper, home_region=None), r.date, r.page, r.path)
+        scan.pages = [dataclasses.replace(r, paper=dataclasses.replace(r.paper, home_region=None))
                       if r.paper.slug in homeless else r for r in scan.pages]
     in_scope = _in_scope(paper, since)
     purge = _purge_filter(purge_paper, purge_range)
     seen: set[str] = set()
     todo: list[tuple[PageRef, bool]] = []
+    stamps = load_stamps(current, ix_old) if ix_old is not None and not reparse else {}
+    learned = False  # stamps of pages read again and found unchanged
     for ref in scan.pages:
         seen.add(ref.key)
         if purge(ref.key):
+            continue
+        old = indexed.get(ref.key)
+        if old is not None and _same_file(ref, stamps.get(ref.key)):
+            summary.unchanged += 1  # the file is as it was when its hash was taken: not read again
             continue
         try:
             page = read_page(ref.path)
@@ -274,9 +280,10 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
             continue
         if page.warning:
             summary.warnings.append(Problem(ref.path, page.warning))
-        old = indexed.get(ref.key)
         if old == content_hash(page.text) and not rebuild and not reparse:
             summary.unchanged += 1
+            if ref.stamp:
+                stamps[ref.key], learned = list(ref.stamp[2:]), True
             continue
         # (the parse reads the page again: a run holds no page texts, and the hash it records
         # is of the text it parsed)
@@ -295,16 +302,17 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
 
     spiller = SpillWriter(index_dir) if len(todo) >= PARALLEL_MIN_PAGES else None
     try:
-        return _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebuild, seg,
-                          gazetteer, summary, spiller, log, progress, started)
+        return _write_run(index_dir, current, ix_old, indexed, stamps, learned, todo, removed,
+                          purged, rebuild, words, gazetteer, summary, spiller, log, progress, started)
     finally:
         if spiller is not None:
             spiller.remove()
 
 
-def _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebuild, seg, gazetteer,
-               summary, spiller, log, progress, started) -> IndexSummary:
+def _write_run(index_dir, current, ix_old, indexed, stamps, stamps_learned, todo, removed, purged, rebuild, words,
+               gazetteer, summary, spiller, log, progress, started) -> IndexSummary:
     """Parse the run's pages, analyse and write them, finish the generation."""
+    seg = configure_segmenter(gazetteer, words) if todo or rebuild else None
     changes: list[PageChange] = []
     try:
         for done, (item, result) in enumerate(_parse_all(todo, gazetteer, spiller), 1):
@@ -325,17 +333,19 @@ def _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebui
                               "nothing was written, the index is unchanged") from exc
     checkpoint("after-parse")
     # names of officials segment whole in the new documents and in queries alike
-    seg.add_words(name for c in changes for name in c.names)
+    if seg is not None:
+        seg.add_words(name for c in changes for name in c.names)
+        words = seg.user_words
 
     target = new_generation(index_dir) if rebuild else current
     assert target is not None
     try:
         ix = windex.create_in(str(target), build_schema(), indexname=INDEX_NAME) if rebuild else ix_old
         # the dictionary is written before the commit: a superset is harmless, a missing word is not
-        write_userdict(target, seg.user_words)
+        write_userdict(target, words)
         _atomic_write(target / META_FILE,
                       json.dumps({"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION,
-                                  "dictionary": seg.fingerprint}, indent=1))
+                                  "dictionary": segment.Segmenter.fingerprint_of(words)}, indent=1))
         if changes or removed or purged or rebuild:
             _write(ix, changes, removed + purged, gazetteer, target, summary, fresh=rebuild)
     except WorkerDied:
@@ -351,13 +361,17 @@ def _write_run(index_dir, current, ix_old, indexed, todo, removed, purged, rebui
         indexed.pop(key, None)
     for c in changes:
         indexed[c.ref.key] = c.digest
+        if c.ref.stamp:  # (taken before the parse read it: a file changed since is read again next time)
+            stamps[c.ref.key] = list(c.ref.stamp[2:])
     summary.added = sum(1 for c in changes if not c.existed)
     summary.updated = sum(1 for c in changes if c.existed)
     summary.removed, summary.purged = len(removed), len(purged)
     if summary.changed or rebuild or register_generation(target) != ix.latest_generation():
-        finish(target, ix, indexed)
+        finish(target, ix, indexed, stamps)
     else:  # segments of an older columns format (or without them) get theirs now
         columns.ensure(target, ix)
+        if stamps_learned:  # (pages touched without a change: not read again next time)
+            save_manifest(target, ix, indexed, stamps)
     if rebuild:
         switch_to(index_dir, target)
     with ix.searcher() as s:
@@ -387,6 +401,12 @@ def _open_current(current: Path | None, rebuild: bool) -> tuple[FileIndex | None
         except DAMAGE_ERRORS as exc:
             message = damage_message(current, exc)
     raise IndexDamaged(message)
+
+
+def _same_file(ref: PageRef, stamp: list[int] | None) -> bool:
+    """Whether a page's file has the size and modification time it had when its indexed
+    hash was taken (then it is not read again; ``--full`` reads every page)."""
+    return stamp is not None and ref.stamp is not None and list(ref.stamp[2:]) == stamp
 
 
 def cap_articles(articles: list[Article]) -> tuple[list[Article], list[str]]:
@@ -567,10 +587,10 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     checkpoint("after-commit")
 
 
-def finish(target: Path, ix: FileIndex, indexed: dict[str, str]) -> None:
+def finish(target: Path, ix: FileIndex, indexed: dict[str, str], stamps: dict[str, list[int]] | None = None) -> None:
     """Derived files of a generation, tagged with the index generation they describe; a
     crash before they are written is repaired by the next run (they are rebuilt when stale)."""
-    save_manifest(target, ix, indexed)
+    save_manifest(target, ix, indexed, stamps)
     columns.ensure(target, ix)  # (the register is read from the columns)
     with ix.searcher() as s:
         save_register(target, build_register(s, target), ix.latest_generation())

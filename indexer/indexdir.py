@@ -206,8 +206,29 @@ def load_manifest(index_dir: Path, ix: FileIndex) -> dict[str, str]:
     return _stored_manifest(ix)
 
 
-def save_manifest(index_dir: Path, ix: FileIndex, pages: dict[str, str]) -> None:
+def save_manifest(index_dir: Path, ix: FileIndex, pages: dict[str, str],
+                  stamps: dict[str, list[int]] | None = None) -> None:
+    """The manifest, with each page's file size and modification time when its hash was
+    taken (``stamps``, see :func:`load_stamps`)."""
+    stamps = {k: v for k, v in (stamps or {}).items() if k in pages}
     _atomic_write(
         index_dir / MANIFEST_FILE,
-        json.dumps({"generation": ix.latest_generation(), "pages": pages}, ensure_ascii=False, sort_keys=True),
+        json.dumps({"generation": ix.latest_generation(), "pages": pages, "stamps": stamps},
+                   ensure_ascii=False, sort_keys=True),
     )
+
+
+def load_stamps(index_dir: Path, ix: FileIndex) -> dict[str, list[int]]:
+    """page key -> [size, mtime in ns] of the file whose hash the manifest holds.
+
+    The quick check of a re-index (as rsync's): a page whose file has the same size and
+    modification time as when it was hashed is not read again. Empty when the manifest is
+    stale (every page is then read and hashed)."""
+    try:
+        data = json.loads((index_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("generation") != ix.latest_generation():
+        return {}
+    stamps = data.get("stamps")
+    return dict(stamps) if isinstance(stamps, dict) else {}

@@ -166,3 +166,35 @@ def test_new_parser_version_reparses_every_page(tmp_path, gazetteer, monkeypatch
 
     after = build_index(archive, index_dir, gazetteer=gazetteer)
     assert after.unchanged == 5 and after.reparsed is None and "nothing to do" in after.line()
+
+
+def test_pages_whose_file_is_unchanged_are_not_read_again(tmp_path, gazetteer, monkeypatch):
+    """The quick check: a page whose file has the size and modification time it had when it
+    was hashed is not read; one touched (same text) is read once and found unchanged; one
+    changed is re-indexed, even when the change keeps the modification time but not the size."""
+    import os
+
+    import indexer.build as build
+
+    archive = copy_archive(tmp_path)
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, gazetteer=gazetteer)
+    read: list[str] = []
+    real_read = build.read_page
+    monkeypatch.setattr(build, "read_page", lambda path: (read.append(str(path)), real_read(path))[1])
+
+    summary = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert summary.unchanged == 5 and not summary.changed and read == []
+
+    pages = sorted(archive.rglob("[0-9][0-9].txt"))
+    touched, changed = pages[0], pages[1]
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    before = changed.stat()
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n本报讯 记者补记。\n", encoding="utf-8")
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same time, another size
+    summary = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert summary.updated == 1 and summary.unchanged == 4
+    assert set(read) == {str(touched), str(changed)}  # (the changed one twice: hashed, then parsed)
+    read.clear()
+    summary = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert not summary.changed and read == [], "the touched page's new time was recorded"
