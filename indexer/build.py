@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,11 +123,14 @@ def dictionary_words(gazetteer: Gazetteer) -> list[str]:
     return gazetteer.names_for_dictionary()
 
 
-def configure_segmenter(gazetteer: Gazetteer, extra_words: list[str] | None = None) -> segment.Segmenter:
+def configure_segmenter(gazetteer: Gazetteer,
+                        extra_words: Mapping[str, int | None] | Iterable[str] | None = None) -> segment.Segmenter:
     """Load jieba with the indexing dictionary (once per process unless the words change):
-    the gazetteer's names plus ``extra_words`` (an index's earlier dictionary, officials)."""
-    words = sorted(set(dictionary_words(gazetteer)) | set(extra_words or []))
-    return segment.ensure(words)
+    the gazetteer's names plus ``extra_words`` (an index's earlier dictionary with the
+    frequencies its words were added with, officials)."""
+    words: dict[str, int | None] = dict.fromkeys(dictionary_words(gazetteer))
+    words.update(extra_words if isinstance(extra_words, Mapping) else dict.fromkeys(extra_words or []))
+    return segment.ensure(words, native=True)
 
 
 def region_path(regions: list[str], gazetteer: Gazetteer) -> list[str]:
@@ -248,7 +251,7 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
     ix_old, indexed = _open_current(current, rebuild)
     # the dictionary only grows (officials found later are added), so earlier documents
     # stay consistent with it; jieba is loaded (~1–2 s) only when there are pages to parse
-    words = [] if rebuild else read_userdict(current)
+    words = {} if rebuild else read_userdict(current)
 
     scan = scan_archive(archive, paper=paper, since=since)
     summary.problems.extend(scan.problems)
@@ -335,7 +338,7 @@ def _write_run(index_dir, current, ix_old, indexed, stamps, stamps_learned, todo
     # names of officials segment whole in the new documents and in queries alike
     if seg is not None:
         seg.add_words(name for c in changes for name in c.names)
-        words = seg.user_words
+        words = seg.freqs
 
     target = new_generation(index_dir) if rebuild else current
     assert target is not None

@@ -22,6 +22,7 @@ import shutil
 import struct
 import time
 import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from whoosh import index as windex
@@ -107,15 +108,25 @@ def remove_leftovers(index_dir: Path) -> list[str]:
     return removed
 
 
-def write_userdict(index_dir: Path, words: list[str]) -> None:
-    _atomic_write(index_dir / USERDICT_FILE, "\n".join(sorted(set(words))) + "\n")
+def write_userdict(index_dir: Path, words: Mapping[str, int | None] | Iterable[str]) -> None:
+    """The index's jieba user dictionary: one word a line, with the frequency it was added
+    with after a tab (see :class:`indexer.segment.Segmenter`)."""
+    freqs = dict(words) if isinstance(words, Mapping) else {w: None for w in words}
+    lines = [w if freqs[w] is None else f"{w}\t{freqs[w]}" for w in sorted(freqs)]
+    _atomic_write(index_dir / USERDICT_FILE, "\n".join(lines) + "\n")
 
 
-def read_userdict(index_dir: Path) -> list[str]:
+def read_userdict(index_dir: Path) -> dict[str, int | None]:
+    """word -> frequency (None for a word written without one, by an older version)."""
     path = index_dir / USERDICT_FILE
     if not path.exists():
-        return []
-    return [w for w in path.read_text(encoding="utf-8").splitlines() if w.strip()]
+        return {}
+    out: dict[str, int | None] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _tab, freq = line.partition("\t")
+        if word.strip():
+            out[word.strip()] = int(freq) if freq.strip().isdigit() else None
+    return out
 
 
 def load_meta(index_dir: Path) -> dict:

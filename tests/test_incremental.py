@@ -198,3 +198,29 @@ def test_pages_whose_file_is_unchanged_are_not_read_again(tmp_path, gazetteer, m
     read.clear()
     summary = build_index(archive, index_dir, gazetteer=gazetteer)
     assert not summary.changed and read == [], "the touched page's new time was recorded"
+
+
+def test_the_dictionary_keeps_each_words_frequency_for_the_server_and_later_runs(tmp_path, gazetteer):
+    """userdict.txt holds every word with the frequency it was added with; a server (a fresh
+    segmenter) gets exactly those, and a later run keeps them while adding new officials."""
+    from indexer import segment
+    from indexer.build import active_dir, read_userdict
+
+    archive = copy_archive(tmp_path)
+    index_dir = tmp_path / "index"
+    build_index(archive, index_dir, gazetteer=gazetteer)
+    first = read_userdict(active_dir(index_dir))
+    assert len(first) > 1000 and all(isinstance(f, int) and f >= 1000 for f in first.values())
+    assert "刘星" in first  # an official found in the run
+    fresh = segment.Segmenter(first)
+    assert fresh.freqs == first
+    for word in ("刘星", "榆次区"):
+        assert fresh.jieba.FREQ[word] == first[word]
+
+    day = archive / "jinzhong-daily" / "2026-08-01"
+    day.mkdir()
+    (day / "01.txt").write_text("本报讯 8月1日，市委常委、副市长张新民主持召开会议，研究防汛工作。\n", encoding="utf-8")
+    build_index(archive, index_dir, gazetteer=gazetteer)
+    second = read_userdict(active_dir(index_dir))
+    assert {w: second[w] for w in first} == first
+    assert "张新民" in second and second.keys() > first.keys()
