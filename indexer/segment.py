@@ -56,7 +56,6 @@ class NativeRouteTokenizer(jieba.Tokenizer):
 
     def _Tokenizer__cut_DAG(self, sentence: str):  # jieba 0.42.1's __cut_DAG, route from _route
         route = self._route(sentence)
-        freq, hmm_cut = self.FREQ, jieba.finalseg.cut
         x, n, buf = 0, len(sentence), ""
         while x < n:
             y = route[x] + 1
@@ -65,22 +64,22 @@ class NativeRouteTokenizer(jieba.Tokenizer):
                 buf += word
             else:
                 if buf:
-                    if len(buf) == 1:
-                        yield buf
-                    elif not freq.get(buf):
-                        yield from hmm_cut(buf)
-                    else:
-                        yield from buf
+                    yield from self._single_characters(buf)
                     buf = ""
                 yield word
             x = y
         if buf:
-            if len(buf) == 1:
-                yield buf
-            elif not freq.get(buf):
-                yield from hmm_cut(buf)
-            else:
-                yield from buf
+            yield from self._single_characters(buf)
+
+    def _single_characters(self, buf: str):
+        """A run of one-character words, as jieba yields it: the HMM finds words in a run
+        that is not itself a dictionary entry."""
+        if len(buf) == 1:
+            yield buf
+        elif not self.FREQ.get(buf):
+            yield from jieba.finalseg.cut(buf)
+        else:
+            yield from buf
 
 
 def native_route_available(tokenizer: jieba.Tokenizer | None = None) -> bool:
