@@ -12,10 +12,10 @@ time limit are not kept: the next try may complete.
 from __future__ import annotations
 
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
+
+from .lru import LRU
 
 DEFAULT_SIZE = 256
 """Answers kept (a few kB each)."""
@@ -28,39 +28,31 @@ class ResultCache:
         if size < 0:
             raise ValueError(f"query cache size must be 0 or more, not {size}")
         self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lru: LRU[bytes] = LRU(size)
+
+    @property
+    def hits(self) -> int:
+        return self._lru.hits
+
+    @property
+    def misses(self) -> int:
+        return self._lru.misses
 
     def get(self, key: Hashable) -> dict[str, Any] | None:
         """A private copy of the answer (callers decorate answers for their page)."""
         if not self.size:
             return None
-        with self._lock:
-            blob = self._items.get(key)
-            if blob is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-        return pickle.loads(blob)
+        blob = self._lru.get(key)
+        return None if blob is None else pickle.loads(blob)
 
     def put(self, key: Hashable, answer: dict[str, Any]) -> None:
-        if not self.size:
-            return
-        blob = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        with self._lock:
-            self._items[key] = blob
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        if self.size:
+            self._lru.put(key, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lru)
 
     def clear(self) -> None:
         """Forget every answer (the key already changes with the index; this is for callers that
         change how answers are computed, such as an ablation)."""
-        with self._lock:
-            self._items.clear()
+        self._lru.clear()

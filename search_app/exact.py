@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from whoosh.matching import WrappingMatcher
 from indexer import columns
 from indexer.analysis import bigrams_of
 from indexer.texts import PARTS, SegmentTexts, article_text, compact
+
+from .lru import LRU
 
 CACHE_CHARS = 50_000_000
 """Characters of compact article text kept for the checks that read stored documents (a
@@ -41,8 +42,7 @@ class TextCache:
 
     def __init__(self, chars: int = CACHE_CHARS, locate: Callable[[], Path | None] | None = None) -> None:
         self.chars = chars
-        self.held = 0
-        self.data: OrderedDict[tuple, str] = OrderedDict()
+        self.stored: LRU[str] = LRU(chars, len)
         self.lock = threading.Lock()
         self.locate = locate
         self.segments: dict[tuple[Path, str], SegmentTexts] = {}
@@ -77,20 +77,10 @@ class TextCache:
                 return text
         reader = searcher.reader()
         key = (self._segment_id(reader) or id(reader), docnum, part)
-        with self.lock:
-            text = self.data.get(key)
-            if text is not None:
-                self.data.move_to_end(key)
-                return text
-        doc = json.loads(searcher.stored_fields(docnum)["doc"])
-        text = compact(article_text(doc, part))
-        with self.lock:
-            if key not in self.data:
-                self.data[key] = text
-                self.held += len(text)
-            while self.held > self.chars and self.data:
-                _key, old = self.data.popitem(last=False)
-                self.held -= len(old)
+        text = self.stored.get(key)
+        if text is None:
+            text = compact(article_text(json.loads(searcher.stored_fields(docnum)["doc"]), part))
+            self.stored.put(key, text)
         return text
 
     def contains(self, searcher, docnums: np.ndarray, needle: str, part: str) -> np.ndarray:

@@ -8,10 +8,9 @@ that left the index simply age out.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
+
+from .lru import LRU
 
 DEFAULT_BYTES = 256 << 20
 """Decoded postings kept per engine (~256 MB: the hot terms of a million-article archive)."""
@@ -24,37 +23,30 @@ class PostingCache:
 
     def __init__(self, max_bytes: int = DEFAULT_BYTES) -> None:
         self.max_bytes = max_bytes
-        self.held = 0
-        self._data: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self._lru: LRU[tuple[np.ndarray, np.ndarray]] = LRU(max_bytes, lambda v: v[0].nbytes + v[1].nbytes)
+
+    @property
+    def held(self) -> int:
+        return self._lru.held
+
+    @property
+    def hits(self) -> int:
+        return self._lru.hits
+
+    @property
+    def misses(self) -> int:
+        return self._lru.misses
 
     def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
-        with self._lock:
-            found = self._data.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._data.move_to_end(key)
-            self.hits += 1
-            return found
+        return self._lru.get(key)
 
     def put(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
         size = value[0].nbytes + value[1].nbytes
-        if len(value[0]) < MIN_POSTINGS or size > self.max_bytes // 4:
+        if len(value[0]) < MIN_POSTINGS or size > self.max_bytes // 4 or key in self._lru:
             return
         for a in value:
             a.setflags(write=False)  # shared between requests: nobody may change them
-        with self._lock:
-            if key in self._data:
-                return
-            self._data[key] = value
-            self.held += size
-            while self.held > self.max_bytes and self._data:
-                _key, (ids, weights) = self._data.popitem(last=False)
-                self.held -= ids.nbytes + weights.nbytes
+        self._lru.put(key, value)
 
     def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self.held = 0
+        self._lru.clear()
