@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.codec import length_bytes
+from indexer.codec import LENGTH_OF_BYTE, length_bytes
 
 _LENGTH_OF_BYTE: list[int | None] = [byte_to_length(b) if b else None for b in range(256)]
 """A length byte decoded as Whoosh's segment reader does (0: no value)."""
@@ -30,20 +30,26 @@ def _segment_key(reader: IndexReader) -> str | None:
     return segment().segment_id() if callable(segment) and segment() is not None else None
 
 
-def _read_lengths(reader: IndexReader, fieldname: str) -> list[int | None]:
-    """The length of one field in every document of one segment, as the scorer sees it."""
+def _read_bytes(reader: IndexReader, fieldname: str) -> np.ndarray | None:
+    """The length byte of one field in every document of one segment (one read of the
+    fixed-width column; zeros where a document has no value); None for another reader layout."""
     doccount = reader.doc_count_all()
-    try:  # one read of the fixed-width column (whoosh-reloaded 2.7.5's reader layout)
+    try:  # whoosh-reloaded 2.7.5's reader layout
         raw = length_bytes(reader._perdoc, fieldname, doccount)  # type: ignore[attr-defined]
-    except AttributeError:  # another layout: slower, one document at a time
-        return [reader.doc_field_length(d, fieldname, 1) for d in range(doccount)]
-    if raw is None:  # no lengths column: Whoosh's default
-        return [1] * doccount
-    return [_LENGTH_OF_BYTE[b] for b in raw.tolist()]
+    except AttributeError:
+        return None
+    if raw is None:  # no lengths column: Whoosh's default length, 1 (the byte that decodes to it)
+        return np.full(doccount, _BYTE_OF_ONE, dtype=np.uint8)
+    return raw
+
+
+_BYTE_OF_ONE = next(b for b in range(1, 256) if _LENGTH_OF_BYTE[b] == 1)
 
 
 class SegmentLengths:
-    """Decoded field lengths per (segment, field), shared by every searcher of an engine."""
+    """Decoded field lengths per (segment, field), shared by every searcher of an engine: as a
+    numpy array for the evaluator (:mod:`search_app.vector`), and — built only when Whoosh's
+    own scorer asks, on the rarer query shapes it scores — as the list that scorer reads."""
 
     def __init__(self) -> None:
         self._lengths: dict[tuple[str, str], list[int | None]] = {}
@@ -51,12 +57,15 @@ class SegmentLengths:
         self._lock = threading.Lock()
 
     def get(self, reader: IndexReader, fieldname: str) -> list[int | None] | None:
+        """The lengths as Whoosh's segment reader gives them (None where no value)."""
         key = _segment_key(reader)
         if key is None:
             return None
         found = self._lengths.get((key, fieldname))
         if found is None:
-            found = _read_lengths(reader, fieldname)
+            raw = _read_bytes(reader, fieldname)
+            found = [_LENGTH_OF_BYTE[b] for b in raw.tolist()] if raw is not None else \
+                [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
             with self._lock:
                 self._lengths[(key, fieldname)] = found
         return found
@@ -69,10 +78,14 @@ class SegmentLengths:
             return None
         found = self._arrays.get((key, fieldname))
         if found is None:
-            lengths = self.get(reader, fieldname)
-            if lengths is None:
-                return None
-            found = np.array([x or 0 for x in lengths], dtype=np.float64)
+            raw = _read_bytes(reader, fieldname)
+            if raw is not None:
+                found = LENGTH_OF_BYTE[raw].astype(np.float64)
+            else:
+                lengths = self.get(reader, fieldname)
+                if lengths is None:
+                    return None
+                found = np.array([x or 0 for x in lengths], dtype=np.float64)
             found.setflags(write=False)
             with self._lock:
                 self._arrays[(key, fieldname)] = found
