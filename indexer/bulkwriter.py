@@ -299,13 +299,9 @@ class _SingleBlocks:
         else:
             weights = self.w[lo * 4:hi * 4]
         values = None if self.values is None else self.values[lo * 4:hi * 4]
-        data = pickle.dumps((ids, weights, values), 2)
-        comp = post._compression
-        if comp:
-            data = zlib.compress(data, comp)
         maxweight = self.max_w[code]
-        info = pickle.dumps((hi - lo, self.last_id[code], maxweight, comp, self.min_len[code],
-                             self.max_len[code]), 2)
+        _emit_block(post, ids, weights, values, hi - lo, self.last_id[code], maxweight, self.min_len[code],
+                    self.max_len[code], last=True)
         ti = post._terminfo
         # what W3TermInfo.add_block does with a block's figures
         ti._weight += self.sum_w[code]
@@ -317,38 +313,42 @@ class _SingleBlocks:
         if ti._minid is None:
             ti._minid = self.first_id[code]
         ti._maxid = self.last_id[code]
-        postfile = post._postfile
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-        postfile.write_int(-(len(info) + len(data)))
-        postfile.write(info)
-        postfile.write(data)
-        post._blockcount += 1
 
 
 def _write_blocks(post, ids: np.ndarray, weights: np.ndarray, freqs: np.ndarray | None,
                   lengths: np.ndarray) -> None:
     """One term's postings as Whoosh 3 blocks (the layout of ``W3PostingsWriter._write_block``
     with the data of :class:`indexer.codec.JinbaoPostingsWriter`)."""
-    postfile, terminfo, comp = post._postfile, post._terminfo, post._compression
+    terminfo = post._terminfo
     assert isinstance(terminfo, W3TermInfo)
     n = len(ids)
     for start in range(0, n, BLOCK_LIMIT):
         stop = min(n, start + BLOCK_LIMIT)
         b_ids, b_w, b_len = ids[start:stop], weights[start:stop], lengths[start:stop]
         block = _Block(b_ids, b_w, b_len)
-        if not post._blockcount:
-            postfile.write(WHOOSH3_HEADER_MAGIC)
         terminfo.add_block(block)
         first = float(b_w[0])
         mini_w = (None if first == 1.0 else first) if bool((b_w == b_w[0]).all()) else b_w.astype("<f4").tobytes()
         values = None if freqs is None else freqs[start:stop].astype(">u4").tobytes()
-        data = pickle.dumps((_pack_ids(b_ids), mini_w, values), 2)
-        if comp:
-            data = zlib.compress(data, comp)
-        info = pickle.dumps((stop - start, int(b_ids[-1]), block.maxweight, comp,
-                             length_to_byte(block.min_length() or None), length_to_byte(block.max_length())), 2)
-        size = len(info) + len(data)
-        postfile.write_int(-size if stop == n else size)
-        postfile.write(info)
-        postfile.write(data)
-        post._blockcount += 1
+        _emit_block(post, _pack_ids(b_ids), mini_w, values, stop - start, int(b_ids[-1]), block.maxweight,
+                    length_to_byte(block.min_length() or None), length_to_byte(block.max_length()), last=stop == n)
+
+
+def _emit_block(post, ids: bytes, weights, values: bytes | None, count: int, last_id: int, maxweight: float,
+                min_len: int, max_len: int, last: bool) -> None:
+    """One block in the layout of ``W3PostingsWriter._write_block`` (header magic before a
+    term's first block; the size negative on its last), its data as
+    :class:`indexer.codec.JinbaoPostingsWriter` packs it."""
+    comp = post._compression
+    data = pickle.dumps((ids, weights, values), 2)
+    if comp:
+        data = zlib.compress(data, comp)
+    info = pickle.dumps((count, last_id, maxweight, comp, min_len, max_len), 2)
+    postfile = post._postfile
+    if not post._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    size = len(info) + len(data)
+    postfile.write_int(-size if last else size)
+    postfile.write(info)
+    postfile.write(data)
+    post._blockcount += 1
