@@ -32,11 +32,8 @@ class ResultCache:
 
     @property
     def hits(self) -> int:
+        """Answers served from the cache so far."""
         return self._lru.hits
-
-    @property
-    def misses(self) -> int:
-        return self._lru.misses
 
     def get(self, key: Hashable) -> dict[str, Any] | None:
         """A private copy of the answer (callers decorate answers for their page)."""

@@ -25,18 +25,6 @@ class PostingCache:
         self.max_bytes = max_bytes
         self._lru: LRU[tuple[np.ndarray, np.ndarray]] = LRU(max_bytes, lambda v: v[0].nbytes + v[1].nbytes)
 
-    @property
-    def held(self) -> int:
-        return self._lru.held
-
-    @property
-    def hits(self) -> int:
-        return self._lru.hits
-
-    @property
-    def misses(self) -> int:
-        return self._lru.misses
-
     def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
         return self._lru.get(key)
 
