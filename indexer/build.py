@@ -41,7 +41,7 @@ from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .spill import Spilled, SpillWriter
 from .indexdir import (  # noqa: F401 - the index directory's API, also imported from here
-    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps,
+    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps, JIEBA_BASE_DIR,
 )
 from .locking import RunLock
 from .article import Article
@@ -370,6 +370,8 @@ def _write_run(index_dir, current, ix_old, indexed, stamps, stamps_learned, todo
     summary.added = sum(1 for c in changes if not c.existed)
     summary.updated = sum(1 for c in changes if c.existed)
     summary.removed, summary.purged = len(removed), len(purged)
+    with contextlib.suppress(OSError):  # (once per index and jieba dictionary; servers manage without)
+        segment.write_base(index_dir / JIEBA_BASE_DIR)
     if summary.changed or rebuild or register_generation(target) != ix.latest_generation():
         finish(target, ix, indexed, stamps)
     else:  # segments of an older columns format (or without them) get theirs now

@@ -105,7 +105,15 @@ def remove_leftovers(index_dir: Path) -> list[str]:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
                     removed.append(f"temporary file {tmp.relative_to(index_dir)}")
+            elif folder == index_dir and tmp.is_dir() and re.search(r"\.tmp[0-9]+$", tmp.name):
+                shutil.rmtree(tmp, ignore_errors=True)
+                removed.append(f"temporary folder {tmp.relative_to(index_dir)}")
     return removed
+
+
+JIEBA_BASE_DIR = "jieba-base"
+"""A frozen copy of jieba's own dictionary, shared by the generations (see
+:func:`indexer.segment.write_base`): a server starts without building jieba's dict."""
 
 
 def write_userdict(index_dir: Path, words: Mapping[str, int | None] | Iterable[str]) -> None:

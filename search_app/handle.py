@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from indexer import segment
 from indexer.gazetteer import Gazetteer
 from indexer.indexdir import (
-    DAMAGE_ERRORS, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict,
+    DAMAGE_ERRORS, JIEBA_BASE_DIR, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict,
 )
 from indexer.register import REGISTER_FILE, load_register
 
@@ -87,7 +87,7 @@ class IndexHandle:
         if key == self._meta_key and segment.is_configured():
             return
         with self._lock:
-            segment.ensure(read_userdict(self.active))
+            segment.ensure(read_userdict(self.active), base=self.index_dir / JIEBA_BASE_DIR)
             self._register = load_register(self.active)
             self._meta_key = key
 

@@ -81,3 +81,22 @@ def test_a_word_longer_than_the_native_graph_falls_back_to_jiebas_route():
     seg = segment.Segmenter(words, native=True)
     assert not seg.native
     assert seg.words(long_word + "开会") == segment.Segmenter(words).words(long_word + "开会")
+
+
+def test_a_server_on_the_frozen_dictionary_cuts_as_jieba_does(pair, synth_pages, tmp_path):
+    """A server segments with jieba's dictionary frozen into arrays (no dictionary build at
+    start) plus the index's words with their recorded frequencies: the same tokens."""
+    plain, _native = pair
+    segment.write_base(tmp_path / "base")
+    words = dict(plain.freqs)
+    frozen = segment.Segmenter(words, base=tmp_path / "base")
+    assert isinstance(frozen.jieba.FREQ, segment.FrozenFreq) and frozen.jieba.total == plain.jieba.total
+    for text in _texts()[:40] + synth_pages[:20]:
+        for t in (text, normalize(text)):
+            assert frozen.words(t) == plain.words(t)
+            assert list(frozen.tokenize(t)) == list(plain.tokenize(t))
+    for name in ("韩振东", "胡帮富"):  # words a later re-index adds, with and without a frequency
+        frozen.add_words({name: plain.freqs.get(name)})
+    plain.add_words(["韩振东", "胡帮富"])
+    text = "韩振东主持会议，胡帮富出席。"
+    assert frozen.words(text) == plain.words(text)
