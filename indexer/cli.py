@@ -320,7 +320,7 @@ def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: 
 
     from search_app import create_app
 
-    from .build import IndexDamaged, check_index
+    from .indexdir import IndexDamaged, check_index  # (not .build: the parser is not needed to serve)
 
     try:
         check_index(index_dir)
