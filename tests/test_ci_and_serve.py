@@ -58,3 +58,42 @@ def test_jinbao_demo_indexes_the_samples_and_serves_them(tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)  # reads and closes the output pipe
+
+
+def test_jinbao_serve_on_the_frozen_dictionary_answers_as_the_indexer_segments(sample_index, app):
+    """`jinbao serve` in its own process maps jieba's frozen dictionary (index/jieba-base)
+    instead of building it; its answers equal those of a process that built jieba's dict."""
+    import json
+    import urllib.parse
+
+    from indexer import segment
+    from indexer.build import JIEBA_BASE_DIR
+
+    index_dir = sample_index[0]
+    assert segment.load_base(index_dir / JIEBA_BASE_DIR) is not None, "the indexer froze jieba's dictionary"
+    queries = ["刘星", "生态环境", "正确政绩观", "環境保護", "太谷 OR 祁县 -督察", "魏振东作具体安排", "高质量发展 改革"]
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        served = {}
+        deadline = time.monotonic() + 60
+        for q in queries:
+            while True:
+                try:
+                    url = f"http://127.0.0.1:{port}/api/search?per_page=50&q={urllib.parse.quote(q)}"
+                    with urllib.request.urlopen(url, timeout=5) as resp:
+                        served[q] = json.loads(resp.read())
+                    break
+                except OSError:
+                    assert proc.poll() is None and time.monotonic() < deadline, "jinbao serve did not answer"
+                    time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    client = app.test_client()
+    for q in queries:
+        here = client.get("/api/search", query_string={"q": q, "per_page": 50}).get_json()
+        assert (served[q]["total"], [r["id"] for r in served[q]["results"]]) == \
+            (here["total"], [r["id"] for r in here["results"]]), q
+    assert sum(served[q]["total"] for q in queries) > 20
