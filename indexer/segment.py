@@ -139,10 +139,6 @@ class FrozenFreq:
         self.overlay[word] = freq
 
 
-BASE_FILES = ("keys.npy", "freqs.npy", "base.json")
-"""A frozen copy of jieba's own dictionary in a folder (see :func:`write_base`)."""
-
-
 def _dictionary_source() -> str:
     """Which jieba dictionary a frozen copy was made from (version and dict.txt size)."""
     path = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
