@@ -517,6 +517,8 @@ def _on_all_cores(fn, items: list, gazetteer: Gazetteer, what: str, chunk: int =
     _POOL_GAZETTEER, _POOL_SCHEMA = gazetteer, build_schema()
     n = workers()
     if n > 1 and len(items) >= PARALLEL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        if segment.is_configured():
+            segment.current().warm()  # one native word graph, shared copy-on-write by the workers
         pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
         try:

@@ -50,14 +50,20 @@ class NativeRouteTokenizer(jieba.Tokenizer):
         super().add_word(word, freq, tag)
         self._prefix_dict = None  # rebuilt on the next cut
 
-    def _route(self, sentence: str) -> list[int]:
+    def warm(self):
+        """The native word graph for the dictionary as it is now (built once; rebuilt after
+        ``add_word``). Called before forking workers, so that they share one copy (~60 MB,
+        ~0.4 s) instead of each building its own at its first cut."""
         pd = getattr(self, "_prefix_dict", None)
         if pd is None:
             from jieba_next import jieba_next_rust
 
             self.check_initialized()
             pd = self._prefix_dict = jieba_next_rust.PrefixDict(self.FREQ, float(self.total))
-        return pd.get_dag_and_calc(sentence)
+        return pd
+
+    def _route(self, sentence: str) -> list[int]:
+        return self.warm().get_dag_and_calc(sentence)
 
     def _Tokenizer__cut_DAG(self, sentence: str):  # jieba 0.42.1's __cut_DAG, route from _route
         route = self._route(sentence)
@@ -237,6 +243,11 @@ class Segmenter:
     def fingerprint_of(user_words: Iterable[str]) -> str:
         words = sorted({w.strip() for w in user_words if w and w.strip()})
         return hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
+
+    def warm(self) -> None:
+        """Build what the first cut would build (the native route's graph) now: before a fork."""
+        if isinstance(self._tokenizer, NativeRouteTokenizer):
+            self._tokenizer.warm()
 
     @property
     def jieba(self) -> jieba.Tokenizer:

@@ -75,6 +75,33 @@ def test_words_added_later_and_in_forked_workers_cut_alike(pair):
     assert child == repr(plain.words(text))
 
 
+def test_a_warmed_graph_is_shared_by_forked_workers(pair):
+    """The build warms the native graph before forking: a child finds it built (not rebuilt
+    at its first cut, ~0.4 s and ~60 MB each) and still cuts as jieba does."""
+    plain, native = pair
+    native.add_words(["郝晋阳"])
+    plain.add_words(["郝晋阳"])
+    assert native.jieba._prefix_dict is None  # stale after add_word
+    native.warm()
+    graph = native.jieba._prefix_dict
+    assert graph is not None
+    text = "郝晋阳在左权县调研，刘鹓在榆次区，一七-二〇。"
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        shared = native.jieba._prefix_dict is graph
+        os.write(write, repr((shared, native.words(text), native.jieba._prefix_dict is graph)).encode("utf-8"))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        child = f.read().decode("utf-8")
+    os.waitpid(pid, 0)
+    assert child == repr((True, plain.words(text), True))
+    plain.warm()  # jieba's own tokenizer: nothing to warm, nothing changes
+    assert plain.words(text) == native.words(text)
+
+
 def test_a_word_longer_than_the_native_graph_falls_back_to_jiebas_route():
     long_word = "晋中市" * 5  # every prefix a word: 15 word ends at its first character
     words = [long_word[:i] for i in range(2, 16)]
