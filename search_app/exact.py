@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,9 @@ CACHE_CHARS = 50_000_000
 """Characters of compact article text kept for the checks that read stored documents (a
 segment without its compact texts, a headline cut whose normalisation differs; ~100 MB)."""
 
+MISSING_RETRY_S = 1.0
+"""How long a segment found without its compact texts is taken to still have none."""
+
 
 class TextCache:
     """Compact article texts for exact-string checks: each segment's memory-mapped texts
@@ -46,6 +50,7 @@ class TextCache:
         self.lock = threading.Lock()
         self.locate = locate
         self.segments: dict[tuple[Path, str], SegmentTexts] = {}
+        self.missing: dict[tuple[Path, str], float] = {}  # when each was last looked for in vain
 
     @staticmethod
     def _segment_id(reader) -> str | None:
@@ -54,7 +59,8 @@ class TextCache:
 
     def segment_texts(self, searcher) -> SegmentTexts | None:
         """The memory-mapped texts of ``searcher``'s segment (a leaf searcher), if written.
-        (Only found ones are kept: the indexer writes them just after its commit.)"""
+        The indexer writes them just after its commit, so a segment found without them is
+        looked for again, but at most every :data:`MISSING_RETRY_S` (not once per candidate)."""
         generation = self.locate() if self.locate is not None else None
         reader = searcher.reader()
         sid = self._segment_id(reader)
@@ -63,10 +69,16 @@ class TextCache:
         key = (generation, sid)
         found = self.segments.get(key)
         if found is None:
+            now = time.monotonic()
+            if now - self.missing.get(key, -MISSING_RETRY_S) < MISSING_RETRY_S:
+                return None
             found = columns.load_texts(generation, sid, reader.doc_count_all())
-            if found is not None:
-                with self.lock:
+            with self.lock:
+                if found is None:
+                    self.missing[key] = now
+                else:
                     self.segments[key] = found
+                    self.missing.pop(key, None)
         return found
 
     def get(self, searcher, docnum: int, part: str) -> str:
@@ -75,6 +87,10 @@ class TextCache:
             text = seg.text(docnum, part)
             if text is not None:
                 return text
+        return self._stored_text(searcher, docnum, part)
+
+    def _stored_text(self, searcher, docnum: int, part: str) -> str:
+        """The compact text read from the stored document (cached by characters)."""
         reader = searcher.reader()
         key = (self._segment_id(reader) or id(reader), docnum, part)
         text = self.stored.get(key)
@@ -88,11 +104,11 @@ class TextCache:
         (compact form): one ``find`` in the mapped texts each, stored documents where needed."""
         seg = self.segment_texts(searcher)
         if seg is None:
-            return np.fromiter((needle in self.get(searcher, d, part) for d in docnums.tolist()),
+            return np.fromiter((needle in self._stored_text(searcher, d, part) for d in docnums.tolist()),
                                dtype=bool, count=len(docnums))
         found = seg.contains(docnums, needle, part)
         for n in np.flatnonzero(found < 0).tolist():
-            found[n] = needle in self.get(searcher, int(docnums[n]), part)
+            found[n] = needle in self._stored_text(searcher, int(docnums[n]), part)
         return found.astype(bool)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from indexer import columns, texts
 from indexer.build import active_dir, open_index
 from indexer.schema import LEAD_CHARS
+from search_app import exact
 from search_app.engine import Engine, SearchParams
 
 
@@ -68,7 +69,7 @@ def test_a_part_whose_normalisation_differs_at_the_cut_is_read_from_the_document
     assert seg.contains(np.array([0, 1]), "经济", "all").tolist() == [1, 1]
 
 
-def test_search_without_the_compact_texts_answers_alike(sample_index, tmp_path):
+def test_search_without_the_compact_texts_answers_alike(sample_index, tmp_path, monkeypatch):
     """A segment without its texts (an older index, a crash before they were written) is
     checked from the stored documents: the same articles for every exact string."""
     copy = tmp_path / "index"
@@ -79,7 +80,22 @@ def test_search_without_the_compact_texts_answers_alike(sample_index, tmp_path):
     for folder in (active_dir(copy) / columns.COLUMNS_DIR).iterdir():
         for name in texts.FILES:
             (folder / name).unlink()
-    without = Engine(copy)
+    loads = []
+    real_load = columns.load_texts
+    monkeypatch.setattr(columns, "load_texts", lambda *a: loads.append(a[1]) or real_load(*a))
+    without = Engine(copy, query_cache=0)
     for q in queries:
         assert [r["id"] for r in without.search(SearchParams(q=q, per_page=100))["results"]] == expected[q], q
     assert sum(len(v) for v in expected.values()) > 20
+    # a missing segment's texts are looked for again now and then, not once per candidate
+    segments = len(list((active_dir(copy) / columns.COLUMNS_DIR).iterdir()))
+    assert 0 < len(loads) <= segments
+    assert not without.index.texts.segments
+    # ... and found once they are there (the indexer writes them just after its commit)
+    for folder in (active_dir(copy) / columns.COLUMNS_DIR).iterdir():
+        for name in texts.FILES:
+            shutil.copy(active_dir(sample_index[0]) / columns.COLUMNS_DIR / folder.name / name, folder / name)
+    monkeypatch.setattr(exact, "MISSING_RETRY_S", 0.0)
+    for q in queries:
+        assert [r["id"] for r in without.search(SearchParams(q=q, per_page=100))["results"]] == expected[q], q
+    assert len(without.index.texts.segments) == segments
