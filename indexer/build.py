@@ -229,6 +229,24 @@ def build_index(
         return _run(archive, index_dir, gazetteer, paper, since, full, False, purge_paper, purge_range, log, progress)
 
 
+@dataclass
+class RunPlan:
+    """What a run found to do, from the archive scan against the index (made by :func:`_run`,
+    carried out by :func:`_write_run`)."""
+
+    index_dir: Path
+    current: Path | None  # the generation readers use (None: no index yet)
+    ix_old: FileIndex | None  # it, opened (None when rebuilding)
+    indexed: dict[str, str]  # page key -> content hash, updated as the run writes
+    stamps: dict[str, list[int]]  # page key -> (size, mtime_ns) when its hash was taken
+    stamps_learned: bool  # pages read again and found unchanged: their stamps are new
+    todo: list[tuple[PageRef, bool]]  # pages to parse, and whether each was indexed before
+    removed: list[str]  # pages gone from the archive
+    purged: list[str]  # pages removed by --purge
+    rebuild: bool  # a new generation from every page
+    words: dict[str, int | None]  # the dictionary's user words and their frequencies
+
+
 def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper, purge_range, log, progress):
     started = time.monotonic()
     summary = IndexSummary(dry_run=dry_run)
@@ -306,20 +324,21 @@ def _run(archive, index_dir, gazetteer, paper, since, full, dry_run, purge_paper
 
     spiller = SpillWriter(index_dir) if len(todo) >= PARALLEL_MIN_PAGES else None
     try:
-        return _write_run(index_dir, current, ix_old, indexed, stamps, learned, todo, removed,
-                          purged, rebuild, words, gazetteer, summary, spiller, log, progress, started)
+        plan = RunPlan(index_dir, current, ix_old, indexed, stamps, learned, todo, removed, purged, rebuild, words)
+        return _write_run(plan, gazetteer, summary, spiller, log, progress, started)
     finally:
         if spiller is not None:
             spiller.remove()
 
 
-def _write_run(index_dir, current, ix_old, indexed, stamps, stamps_learned, todo, removed, purged, rebuild, words,
-               gazetteer, summary, spiller, log, progress, started) -> IndexSummary:
+def _write_run(plan: RunPlan, gazetteer: Gazetteer, summary: IndexSummary, spiller: SpillWriter | None,
+               log: Callable[[str], None], progress, started: float) -> IndexSummary:
     """Parse the run's pages, analyse and write them, finish the generation."""
-    seg = configure_segmenter(gazetteer, words, native=len(todo) >= PARALLEL_MIN_PAGES) if todo or rebuild else None
+    native = len(plan.todo) >= PARALLEL_MIN_PAGES
+    seg = configure_segmenter(gazetteer, plan.words, native=native) if plan.todo or plan.rebuild else None
     changes: list[PageChange] = []
     try:
-        for done, (item, result) in enumerate(_parse_all(todo, gazetteer, spiller), 1):
+        for done, (item, result) in enumerate(_parse_all(plan.todo, gazetteer, spiller), 1):
             ref, existed = item
             if isinstance(result, str):
                 summary.problems.append(Problem(ref.path, result))
@@ -331,55 +350,55 @@ def _write_run(index_dir, current, ix_old, indexed, stamps, stamps_learned, todo
                 checkpoint("mid-parse")
             log(f"{'updated' if existed else 'added'} {ref.key}: {result.count} articles")
             if progress:
-                progress(done, len(todo), ref.key)
+                progress(done, len(plan.todo), ref.key)
     except OSError as exc:  # the parsed pages could not be kept on disk
-        raise IndexWriteError(f"cannot write the parsed pages in {index_dir}: {exc.strerror or exc}; "
+        raise IndexWriteError(f"cannot write the parsed pages in {plan.index_dir}: {exc.strerror or exc}; "
                               "nothing was written, the index is unchanged") from exc
     checkpoint("after-parse")
     # names of officials segment whole in the new documents and in queries alike
     if seg is not None:
         seg.add_words(name for c in changes for name in c.names)
-        words = seg.freqs
+        plan.words = seg.freqs
 
-    target = new_generation(index_dir) if rebuild else current
+    target = new_generation(plan.index_dir) if plan.rebuild else plan.current
     assert target is not None
     try:
-        ix = windex.create_in(str(target), build_schema(), indexname=INDEX_NAME) if rebuild else ix_old
+        ix = windex.create_in(str(target), build_schema(), indexname=INDEX_NAME) if plan.rebuild else plan.ix_old
         # the dictionary is written before the commit: a superset is harmless, a missing word is not
-        write_userdict(target, words)
+        write_userdict(target, plan.words)
         _atomic_write(target / META_FILE,
                       json.dumps({"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION,
-                                  "dictionary": segment.Segmenter.fingerprint_of(words)}, indent=1))
-        if changes or removed or purged or rebuild:
-            _write(ix, changes, removed + purged, gazetteer, target, summary, fresh=rebuild)
+                                  "dictionary": segment.Segmenter.fingerprint_of(plan.words)}, indent=1))
+        if changes or plan.removed or plan.purged or plan.rebuild:
+            _write(ix, changes, plan.removed + plan.purged, gazetteer, target, summary, fresh=plan.rebuild)
     except WorkerDied:
-        if rebuild:
+        if plan.rebuild:
             shutil.rmtree(target, ignore_errors=True)
         raise
     except OSError as exc:
-        if rebuild:
+        if plan.rebuild:
             shutil.rmtree(target, ignore_errors=True)
         raise IndexWriteError(f"cannot write the index in {target}: {exc.strerror or exc}; "
                               "the index is unchanged") from exc
-    for key in removed + purged:
-        indexed.pop(key, None)
+    for key in plan.removed + plan.purged:
+        plan.indexed.pop(key, None)
     for c in changes:
-        indexed[c.ref.key] = c.digest
+        plan.indexed[c.ref.key] = c.digest
         if c.ref.stamp:  # (taken before the parse read it: a file changed since is read again next time)
-            stamps[c.ref.key] = list(c.ref.stamp[2:])
+            plan.stamps[c.ref.key] = list(c.ref.stamp[2:])
     summary.added = sum(1 for c in changes if not c.existed)
     summary.updated = sum(1 for c in changes if c.existed)
-    summary.removed, summary.purged = len(removed), len(purged)
+    summary.removed, summary.purged = len(plan.removed), len(plan.purged)
     with contextlib.suppress(OSError):  # (once per index and jieba dictionary; servers manage without)
-        segment.write_base(index_dir / JIEBA_BASE_DIR)
-    if summary.changed or rebuild or register_generation(target) != ix.latest_generation():
-        finish(target, ix, indexed, stamps)
+        segment.write_base(plan.index_dir / JIEBA_BASE_DIR)
+    if summary.changed or plan.rebuild or register_generation(target) != ix.latest_generation():
+        finish(target, ix, plan.indexed, plan.stamps)
     else:  # segments of an older columns format (or without them) get theirs now
         columns.ensure(target, ix)
-        if stamps_learned:  # (pages touched without a change: not read again next time)
-            save_manifest(target, ix, indexed, stamps)
-    if rebuild:
-        switch_to(index_dir, target)
+        if plan.stamps_learned:  # (pages touched without a change: not read again next time)
+            save_manifest(target, ix, plan.indexed, plan.stamps)
+    if plan.rebuild:
+        switch_to(plan.index_dir, target)
     with ix.searcher() as s:
         summary.articles_total = s.doc_count()
     summary.index_bytes = index_size(target)
