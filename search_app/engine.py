@@ -26,6 +26,7 @@ from indexer.gazetteer import Gazetteer
 
 from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
+from .drilldown import click_regions, effective_regions, replaced_by_click
 from .facets import FacetTable, month_histogram
 from .handle import IndexHandle
 from .highlight import highlight_all, snippet
@@ -36,6 +37,8 @@ from .vector import Hits, OutOfTime, VectorEvaluator, positions_in
 SORTS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("region", "leader", "paper", "year")
 FACET_SIZE = 50
+FACET_FIELD = {"region": "region_path", "leader": "leaders", "paper": "paper"}
+"""The keyword field each facet filters on (years filter on ``date``)."""
 EXPORT_LIMIT = 10_000
 RERANK_DEPTH = 50
 """Candidates whose positional boosts (lead, adjacency) are computed."""
@@ -182,17 +185,12 @@ class Engine:
     # --- filters ----------------------------------------------------------------------------
 
     def filter_parts(self, params: SearchParams) -> dict[str, wq.Query]:
-        """One query per active filter, keyed by facet name (``dates`` for a from/to range)."""
+        """One query per active filter, keyed by facet name (``dates`` for a from/to range);
+        of the chosen regions only the effective ones filter (:mod:`search_app.drilldown`)."""
         parts: dict[str, wq.Query] = {}
-        for facet, fieldname, values in (("region", "region_path", params.regions),
-                                          ("leader", "leaders", params.leaders),
-                                          ("paper", "paper", params.papers)):
+        for facet, values in self.selection(params).items():
             if values:
-                terms = [wq.Term(fieldname, v) for v in values]
-                parts[facet] = terms[0] if len(terms) == 1 else wq.Or(terms)
-        if params.years:
-            ranges = [wq.TermRange("date", f"{y}-01-01", f"{y}-12-31") for y in params.years]
-            parts["year"] = ranges[0] if len(ranges) == 1 else wq.Or(ranges)
+                parts[facet] = self.facet_filter(facet, values)
         if params.date_from or params.date_to:
             parts["dates"] = wq.TermRange(
                 "date",
@@ -200,6 +198,21 @@ class Engine:
                 params.date_to.isoformat() if params.date_to else None,
             )
         return parts
+
+    def selection(self, params: SearchParams) -> dict[str, list[str]]:
+        """Each facet's values that filter (regions: the effective ones, not their crumbs)."""
+        return {"region": effective_regions(params.regions, self.gazetteer.parent), "leader": params.leaders,
+                "paper": params.papers, "year": params.years}
+
+    @staticmethod
+    def facet_filter(facet: str, values: list[str] | frozenset[str]) -> wq.Query:
+        """Articles with any of ``values`` of one facet (values of a facet combine with OR)."""
+        values = sorted(values)
+        if facet == "year":
+            parts: list[wq.Query] = [wq.TermRange("date", f"{y}-01-01", f"{y}-12-31") for y in values]
+        else:
+            parts = [wq.Term(FACET_FIELD[facet], v) for v in values]
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def filter_query(self, params: SearchParams, skip: str | None = None) -> wq.Query | None:
         """The filters as one query; ``skip`` leaves out one facet's own filter (so its
@@ -433,21 +446,26 @@ class Engine:
         }
 
     def _facets(self, req: SearchRequest, matched: np.ndarray) -> dict[str, list[dict]]:
+        """Each facet's values with their counts and, for each, ``total_after``: the total
+        the click on it returns (``adds``: how many it adds to the current total where
+        it is an OR of one more value), so that a reader can quote what the page shows."""
         params, table, main = req.params, req.table, req.main
-        selected = {"region": params.regions, "leader": params.leaders, "paper": params.papers, "year": params.years}
+        chosen_lists = {"region": params.regions, "leader": params.leaders, "paper": params.papers,
+                        "year": params.years}
+        selection = self.selection(params)
         out: dict[str, list[dict]] = {}
         # a facet with selected values is counted without its own filter (OR within a facet):
         # the matches of the words alone, intersected with each of the other filters
         unfiltered = matched[:0]
         filter_sets: dict[str, np.ndarray] = {}
-        if any(selected[name] for name in FACET_NAMES):
+        if any(selection[name] for name in FACET_NAMES):
             unfiltered = table.live_ids() if isinstance(main, wq.Every) else self._docs(req, main, None)
-            chosen = {name for name in FACET_NAMES if selected[name]}
+            chosen = {name for name in FACET_NAMES if selection[name]}
             filter_sets = {k: self._docs(req, wq.Every(), q)
                            for k, q in self.filter_parts(params).items() if chosen - {k}}
         for name in FACET_NAMES:
             docs = matched
-            if selected[name]:
+            if selection[name]:
                 docs = unfiltered
                 for k, v in filter_sets.items():
                     if k != name:
@@ -457,10 +475,11 @@ class Engine:
             # whatever the segments' layout
             items = sorted(counts.items(), reverse=True) if name == "year" else \
                 sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
-            values = [{"value": v, "count": c, "selected": v in selected[name]} for v, c in items[:FACET_SIZE]]
+            picked = chosen_lists[name]
+            values = [{"value": v, "count": c, "selected": v in picked} for v, c in items[:FACET_SIZE]]
             shown = {v["value"] for v in values}
-            values += [{"value": v, "count": counts.get(v, 0), "selected": True}
-                       for v in selected[name] if v not in shown]
+            values += [{"value": v, "count": counts.get(v, 0), "selected": True} for v in picked if v not in shown]
+            self._click_totals(req, name, values, docs, selection[name], len(matched))
             for v in values:
                 if name == "paper":
                     v["label"] = table.paper_names.get(v["value"], v["value"])
@@ -470,6 +489,49 @@ class Engine:
                         v["parent"] = parent
             out[name] = values
         return out
+
+    def _click_totals(self, req: SearchRequest, name: str, values: list[dict], docs: np.ndarray,
+                      effective: list[str], total: int) -> None:
+        """Set ``total_after`` (and ``adds``) on each value of one facet. ``docs``: the
+        matches of the words and of the other facets' filters; the click gives the filter
+        :func:`click_filter` says, and its total is counted over ``docs``."""
+        table, parent = req.table, self.gazetteer.parent
+        if not effective:  # no value chosen: the click filters by the value alone
+            for v in values:
+                v["total_after"], v["adds"] = v["count"], None
+            return
+        within: dict[frozenset[str], np.ndarray] = {}  # values -> mask over docs
+
+        def having(keep: frozenset[str]) -> np.ndarray:
+            if keep not in within:
+                ids = self._docs(req, wq.Every(), self.facet_filter(name, keep))
+                within[keep] = positions_in(docs, ids, table.size)
+            return within[keep]
+
+        rest_counts: dict[frozenset[str], Any] = {}
+        for v in values:
+            value = v["value"]
+            after = self.click_filter(name, req.params, value)
+            if value in after and value not in effective:  # one more value: kept ones, plus this
+                kept = after - {value}
+                if kept not in rest_counts:
+                    mask = having(kept) if kept else np.zeros(len(docs), dtype=bool)
+                    rest_counts[kept] = (int(mask.sum()), table.count(docs[~mask], name))
+                base, rest = rest_counts[kept]
+                v["total_after"] = base + rest.get(value, 0)
+                adds = not (replaced_by_click(effective, value, parent) if name == "region" else False)
+                v["adds"] = v["total_after"] - total if adds else None
+            else:  # a removal or a broadening
+                v["total_after"] = int(having(after).sum()) if after else len(docs)
+                v["adds"] = None
+
+    def click_filter(self, name: str, params: SearchParams, value: str) -> frozenset[str]:
+        """The values of facet ``name`` that filter after a click on ``value``."""
+        if name == "region":
+            return frozenset(effective_regions(click_regions(params.regions, value, self.gazetteer.parent),
+                                               self.gazetteer.parent))
+        current = {"leader": params.leaders, "paper": params.papers, "year": params.years}[name]
+        return frozenset(v for v in current if v != value) if value in current else frozenset([*current, value])
 
 
 def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:

@@ -28,10 +28,10 @@ def url_with(args: MultiDict, path: str = "/", **changes: Any) -> str:
     return path + ("?" + urlencode(items) if items else "")
 
 
-def toggle_url(args: MultiDict, param: str, value: str) -> str:
+def toggle_url(args: MultiDict, param: str, value: str, path: str = "/") -> str:
     current = args.getlist(param)
     new = [v for v in current if v != value] if value in current else [*current, value]
-    return url_with(args, **{param: new})
+    return url_with(args, path, **{param: new})
 
 
 def page_url(args: MultiDict, page: int) -> str:

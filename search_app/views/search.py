@@ -8,6 +8,7 @@ from typing import Any
 from flask import jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from ..drilldown import click_regions, crumbs, effective_regions
 from ..engine import SearchParams
 from ..params import BadParameter, parse_search_args
 from ..query import QueryError
@@ -21,11 +22,16 @@ FACET_LABEL = {"region": "地区", "leader": "官员", "paper": "报纸", "year"
 FACET_VISIBLE = 8
 
 
-def decorate_facets(data: dict, args: MultiDict) -> None:
-    """Toggle URLs for every facet value, built on the server."""
+def decorate_facets(data: dict, args: MultiDict, path: str = "/") -> None:
+    """The URL of each facet value's click, built on the server (``path``: the search page or
+    the API): for a region, a drill-down (:func:`~search_app.drilldown.click_regions`)."""
+    parent = engine().gazetteer.parent
     for name, values in data["facets"].items():
         for v in values:
-            v["toggle_url"] = toggle_url(args, FACET_PARAM[name], v["value"])
+            if name == "region":
+                v["toggle_url"] = url_with(args, path, region=click_regions(args.getlist("region"), v["value"], parent))
+            else:
+                v["toggle_url"] = toggle_url(args, FACET_PARAM[name], v["value"], path)
 
 
 def region_groups(values: list[dict]) -> list[dict]:
@@ -42,12 +48,17 @@ def region_groups(values: list[dict]) -> list[dict]:
 
 
 def chips(args: MultiDict, params: SearchParams) -> list[dict[str, str]]:
-    """The selected filters as removable chips."""
+    """The selected filters as removable chips; a county chosen under its city reads
+    晋中市 › 左权县 and its removal goes back to the city (the city itself has no chip)."""
     out = []
     names = engine().paper_names
+    parent = engine().gazetteer.parent
+    regions = args.getlist("region")
     for name, param in FACET_PARAM.items():
-        for value in args.getlist(param):
-            label = names.get(value, value) if name == "paper" else value
+        values = effective_regions(regions, parent) if name == "region" else args.getlist(param)
+        for value in values:
+            label = names.get(value, value) if name == "paper" else \
+                " › ".join([*crumbs(value, regions, parent), value]) if name == "region" else value
             out.append({"label": f"{FACET_LABEL[name]}：{label}", "url": toggle_url(args, param, value)})
     if params.date_from or params.date_to:
         out.append({"label": f"日期：{params.date_from or '…'} 至 {params.date_to or '…'}",
@@ -112,6 +123,8 @@ def search_page():
 def api_search():
     try:
         params = parse_search_args(request.args)
-        return jsonify(engine().search(params, searcher()))
+        data = engine().search(params, searcher())
+        decorate_facets(data, request.args, "/api/search")
+        return jsonify(data)
     except (BadParameter, QueryError) as exc:
         return jsonify({"error": str(exc)}), 400
