@@ -140,6 +140,29 @@ def test_search_facet_article_official_export(browser, server):
     shot(browser, "official", DESKTOP)
 
 
+def test_facet_drill_down_city_then_county(browser, server):
+    """Choose 晋中市, then a county under it: the county's number is the new total, the chip
+    reads 晋中市 › county, and removing it goes back to the city's total."""
+    browser.set_window_size(*DESKTOP)
+    browser.get(server + "/?q=生态环境")
+    city = browser.find_element(By.XPATH, "//section[@aria-labelledby='facet-region']//a[starts-with(normalize-space(.), '晋中市')]")
+    navigate(browser, city.click)
+    city_total = int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text)
+    county = browser.find_element(By.XPATH, "//section[@aria-labelledby='facet-region']//li/ul/li[not(contains(@class, 'selected'))]")
+    name = county.find_element(By.TAG_NAME, "a").text.strip()
+    shown = int(county.find_element(By.CSS_SELECTOR, ".count").text)
+    assert shown < city_total, "the sample's first county under 晋中市 names fewer articles than the city"
+    navigate(browser, county.find_element(By.TAG_NAME, "a").click)
+    assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == shown
+    chip = browser.find_element(By.CSS_SELECTOR, ".chips .chip")
+    assert f"晋中市 › {name}" in chip.text
+    assert "同一栏内多选" in browser.find_element(By.CSS_SELECTOR, ".facet-help").text
+    shot(browser, "drilldown", DESKTOP)
+    navigate(browser, chip.click)
+    assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == city_total
+    assert "晋中市" in browser.find_element(By.CSS_SELECTOR, ".chips .chip").text
+
+
 def test_phone_width_layout(browser, server):
     for path, name in (("/?q=刘星", "search"), ("/official/刘星", "official"), ("/region/晋中市", "region"),
                        ("/papers", "papers")):
