@@ -322,6 +322,7 @@ def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: 
 
     from .indexdir import IndexDamaged, check_index  # (not .build: the parser is not needed to serve)
 
+    exit_if_cannot_listen(host, port)
     try:
         check_index(index_dir)
         base = validate_base_url(base_url) if base_url else f"http://{host}:{port}"
@@ -329,8 +330,39 @@ def serve(index_dir: Path, host: str, port: int, threads: int = 8, query_cache: 
     except (FileNotFoundError, IndexDamaged) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads)
+    except OSError as exc:  # taken between the check and now
+        click.echo(listen_error(host, port, exc), err=True)
+        sys.exit(2)
     click.echo(f"晋报检索 serving {index_dir} on http://{host}:{port}/ (public address {base})")
-    waitress.serve(app, host=host, port=port, threads=threads)
+    server.run()
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """One line for a reader who started the site on an address it cannot have."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用，用 --port 指定其他端口"
+    return f"无法在 {host}:{port} 上监听（{exc.strerror or exc}），用 --host/--port 指定其他地址"
+
+
+def exit_if_cannot_listen(host: str, port: int) -> None:
+    """Exit 2 with one line (no traceback) when ``host:port`` cannot be listened on — before
+    the index is built or opened, not after. (The server binds again for real: a port taken
+    in between is reported the same way.)"""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+            sock.bind(address)
+    except OSError as exc:
+        click.echo(listen_error(host, port, exc), err=True)
+        sys.exit(2)
 
 
 def validate_base_url(url: str) -> str:
@@ -350,6 +382,7 @@ def validate_base_url(url: str) -> str:
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 def demo_cmd(index_dir: Path, host: str, port: int) -> None:
     """Index the bundled sample archive into INDEX and serve it."""
+    exit_if_cannot_listen(host, port)
     code = run_index(sample_archive(), index_dir)
     if code == 2:
         sys.exit(code)

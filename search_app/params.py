@@ -15,11 +15,18 @@ MAX_FILTER_VALUES = 20
 MAX_VALUE_CHARS = 40
 
 
+FIELD_LABELS = {"from": "起", "to": "止", "sort": "排序", "page": "页码", "per_page": "每页篇数",
+                "region": "地区", "leader": "官员", "paper": "报纸", "year": "年份", "q": "检索词"}
+"""The names the search form shows for each parameter, for the error messages."""
+
+
 class BadParameter(ValueError):
-    """A query-string parameter with a bad value; ``str()`` is the Chinese message."""
+    """A query-string parameter with a bad value; ``str()`` is the Chinese message, naming the
+    field as the form does and the parameter as the URL does (``起（from）``)."""
 
     def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"参数 {name} 无效：{message}")
+        label = FIELD_LABELS.get(name)
+        super().__init__(f"{label}（参数 {name}）无效：{message}" if label else f"参数 {name} 无效：{message}")
         self.name = name
 
 

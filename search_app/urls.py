@@ -35,10 +35,24 @@ def toggle_url(args: MultiDict, param: str, value: str, path: str = "/") -> str:
 
 
 def page_url(args: MultiDict, page: int) -> str:
+    items = search_state(args, page)
+    return "/?" + items if items else "/"
+
+
+def search_state(args: MultiDict, page: int = 1) -> str:
+    """The search's state as a query string (filters, sort and page): carried by the links to
+    the articles, so that an article's "返回检索" goes back to the same page of the same search."""
     items = search_items(args)
     if page > 1:
         items.append(("page", str(page)))
-    return "/?" + urlencode(items)
+    return urlencode(items)
+
+
+def requested_page(args: MultiDict) -> int:
+    """The ``page`` a link carried (1 when absent or not a page number: it only picks where
+    "返回检索" leads, so a bad value is not an error)."""
+    raw = args.get("page", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def search_url(pairs: Iterable[tuple[str, str]]) -> str:

@@ -97,3 +97,19 @@ def test_jinbao_serve_on_the_frozen_dictionary_answers_as_the_indexer_segments(s
         assert (served[q]["total"], [r["id"] for r in served[q]["results"]]) == \
             (here["total"], [r["id"] for r in here["results"]]), q
     assert sum(served[q]["total"] for q in queries) > 20
+
+
+def test_a_taken_port_is_one_line_and_exit_2(sample_index, tmp_path):
+    """`jinbao serve` / `jinbao demo` on a port another program holds: one line naming the
+    port and the option, exit 2, no traceback, and demo does not index first."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        for args in (["serve", "--index", str(sample_index[0])], ["demo", "--index", str(tmp_path / "demo-index")]):
+            done = subprocess.run([sys.executable, "-m", "indexer.cli", *args, "--port", str(port)], cwd=REPO,
+                                  capture_output=True, text=True, timeout=120)
+            assert done.returncode == 2, done
+            assert done.stderr.strip() == f"端口 {port} 已被占用，用 --port 指定其他端口", done.stderr
+            assert "Traceback" not in done.stderr + done.stdout
+        assert not (tmp_path / "demo-index").exists(), "demo checked the port before indexing"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 
 from helpers import article_text, ids_containing
@@ -176,6 +180,9 @@ def test_bad_parameters_are_400_with_message(client, params, name):
     assert message
     if name:
         assert name in message
+        # the field as the search form labels it, too
+        label = {"from": "起", "to": "止", "sort": "排序", "page": "页码", "per_page": "每页篇数"}[name]
+        assert message.startswith(f"{label}（参数 {name}）无效")
     html = client.get("/", query_string=params)
     assert html.status_code == 400
 
@@ -252,3 +259,29 @@ def test_text_outside_the_body_is_searchable_exactly(client, all_articles):
                 assert doc["id"] in {r["id"] for r in found["results"]}, (q, doc["id"])
             checked += 1
     assert checked >= 1  # the fragment of 001 (003's signature repeats its body)
+
+
+def test_back_to_search_keeps_the_filters_and_the_page(client):
+    """An article opened from page 2 of a filtered search: its "返回检索" leads back there."""
+    query = {"q": "晋中", "region": "晋中市", "sort": "newest", "per_page": "2", "page": "2"}
+    page = client.get("/", query_string=query).get_data(as_text=True)
+    link = unescape(re.search(r'<li class="hit">\s*<h3><a href="([^"]+)"', page).group(1))
+    assert link.startswith("/article/")
+    carried = dict(parse_qsl(urlsplit(link).query))
+    assert carried == query
+    article = client.get(link).get_data(as_text=True)
+    back = unescape(re.search(r'<a href="([^"]*)">返回检索</a>', article).group(1))
+    assert dict(parse_qsl(urlsplit(back).query)) == query
+    again = client.get(back).get_data(as_text=True)
+    assert link in unescape(again), "the same page of the same search"
+    # a bad page number in an article link is not an error: back to the first page
+    odd = client.get(urlsplit(link).path + "?q=晋中&page=abc")
+    assert odd.status_code == 200
+    assert re.search(r'<a href="/\?q=%E6%99%8B%E4%B8%AD">返回检索</a>', odd.get_data(as_text=True))
+
+
+def test_an_empty_query_is_labelled_newest_first(client):
+    page = client.get("/", query_string={"region": "晋中市"}).get_data(as_text=True)
+    assert '<strong aria-current="true">最新</strong>' in page
+    ranked = client.get("/", query_string={"q": "生态环境"}).get_data(as_text=True)
+    assert '<strong aria-current="true">相关度</strong>' in ranked

@@ -8,6 +8,7 @@ from indexer.article import ARTICLE_ID_RE
 
 from ..highlight import highlight_all
 from ..query import QueryError, parse_query
+from ..urls import page_url, requested_page
 from .common import blueprint, engine, searcher
 
 bp = blueprint("article")
@@ -54,6 +55,7 @@ def article_page(article_id: str):
     first = doc if doc.get("seq") == 1 else next((d for d in siblings if d.get("seq") == 1), None)
     return render_template(
         "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
+        back_url=page_url(request.args, requested_page(request.args)),
         page_elements=(first or {}).get("page_elements") or [], element_labels=ELEMENT_LABELS,
         title_html=highlight_all(doc.get("title") or "（无标题）", strings),
         links=engine().continuations(doc, s), similar=engine().more_like(doc, s),

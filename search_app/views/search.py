@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 from ..drilldown import click_regions, crumbs, effective_regions
 from ..engine import SearchParams
 from ..params import BadParameter, parse_search_args
-from ..query import QueryError
-from ..urls import page_url, toggle_url, url_with
+from ..query import QueryError, parse_query
+from ..urls import page_url, search_state, toggle_url, url_with
 from .common import blueprint, engine, searcher
 
 bp = blueprint("search")
@@ -112,6 +112,9 @@ def search_page():
              (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))]
     return render_template(
         "search.html", data=data, args=args, params=params, chips=chips(args, params), pages=pages, sorts=sorts,
+        state=search_state(args, params.page),
+        # without words there is nothing to rank by: the list is newest first, and says so
+        current_sort="newest" if params.sort == "relevance" and parse_query(params.q).empty else params.sort,
         facet_label=FACET_LABEL, facet_visible=FACET_VISIBLE, regions=region_groups(data["facets"]["region"]),
         date_picks=date_picks(args, dt.date.today()), bars=histogram_bars(data, args), error=None,
         export={kind: url_with(args, path=f"/export.{kind}") for kind in ("csv", "json")},
