@@ -6,10 +6,11 @@ from flask import abort, jsonify, render_template, request
 
 from indexer.article import ARTICLE_ID_RE
 
+from ..cite import gbt7714
 from ..highlight import highlight_all
 from ..query import QueryError, parse_query
 from ..urls import page_url, requested_page
-from .common import blueprint, engine, searcher
+from .common import base_url, blueprint, engine, searcher
 
 bp = blueprint("article")
 
@@ -50,12 +51,14 @@ def article_page(article_id: str):
     except QueryError:
         strings = []
     s = searcher()
+    permalink = base_url() + f"/article/{doc['id']}"
     paragraphs = [highlight_all(p, strings) for p in doc["body"].split("\n")]
     siblings = [d for d in engine().page_articles(doc["paper"], doc["date"], doc["page"], s) if d["id"] != doc["id"]]
     first = doc if doc.get("seq") == 1 else next((d for d in siblings if d.get("seq") == 1), None)
     return render_template(
         "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
         back_url=page_url(request.args, requested_page(request.args)),
+        permalink=permalink, cite_print=gbt7714(doc), cite_online=gbt7714(doc, permalink),
         page_elements=(first or {}).get("page_elements") or [], element_labels=ELEMENT_LABELS,
         title_html=highlight_all(doc.get("title") or "（无标题）", strings),
         links=engine().continuations(doc, s), similar=engine().more_like(doc, s),

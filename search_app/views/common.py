@@ -30,3 +30,9 @@ def blueprint(name: str) -> Blueprint:
     bp = Blueprint(name, __name__)
     bp.teardown_app_request(close_searcher)
     return bp
+
+
+def base_url() -> str:
+    """The configured public address (``jinbao serve --base-url``): absolute links never echo the
+    request's Host header."""
+    return current_app.config["BASE_URL"].rstrip("/")

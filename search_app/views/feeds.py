@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 
-from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask import Response, jsonify, render_template, request, url_for
 
 from indexer.textio import CONTROL_RE
 
@@ -15,19 +16,13 @@ from ..engine import EXPORT_LIMIT
 from ..params import BadParameter, parse_search_args
 from ..query import QueryError
 from ..urls import url_with
-from .common import blueprint, engine, searcher
+from .common import base_url, blueprint, engine, searcher
 
 bp = blueprint("feeds")
 
 CSV_FIELDS = ("id", "date", "paper_name", "page", "title", "subtitles", "kind", "dateline", "regions", "leaders",
               "byline", "url", "body", "reporters")  # new columns go at the end: scripts read by position too
 FEED_SIZE = 50
-
-
-def base_url() -> str:
-    """The configured public address (``jinbao serve --base-url``): absolute links never echo the
-    request's Host header."""
-    return current_app.config["BASE_URL"].rstrip("/")
 
 
 def csv_cell(value: object) -> str:
@@ -56,27 +51,71 @@ def bad_request(exc: Exception):
     return jsonify({"error": str(exc)}), 400
 
 
+CSV_HEADERS_ZH = {"id": "文章编号", "date": "日期", "paper_name": "报纸", "page": "版次", "title": "标题",
+                  "subtitles": "副题", "kind": "类型", "dateline": "事件日期", "regions": "地区", "leaders": "官员",
+                  "byline": "署名行", "url": "链接", "body": "正文", "reporters": "记者"}
+"""``?headers=zh``: the CSV's column headers in Chinese (the default stays the field names
+scripts read)."""
+
+
+def _headers_option() -> str:
+    value = request.args.get("headers", "").strip() or "en"
+    if value not in ("en", "zh"):
+        raise BadParameter("headers", f"应为 en 或 zh，收到 “{value[:20]}”")
+    return value
+
+
+def export_filename(params, kind: str, today: dt.date) -> str:
+    """``jinbao-<query and filters>-<date>.<kind>``: what was exported and when, readable in a
+    download folder (characters a file name cannot hold become ``_``)."""
+    words = " ".join(p for p in [params.q, *params.regions, *params.leaders, *params.papers, *params.years] if p)
+    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", words).strip("_.")[:60] or "全部"
+    return f"jinbao-{stem}-{today.isoformat()}.{kind}"
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition naming a non-ASCII file (RFC 6266: ``filename*`` for browsers,
+    an ASCII ``filename`` for the rest)."""
+    from urllib.parse import quote
+
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _query_record(params) -> dict:
+    """What was searched, as the export's JSON records it."""
+    return {"q": params.q, "region": params.regions, "leader": params.leaders, "paper": params.papers,
+            "year": params.years, "from": params.date_from.isoformat() if params.date_from else None,
+            "to": params.date_to.isoformat() if params.date_to else None, "sort": params.sort}
+
+
 @bp.route("/export.json")
 def export_json():
-    docs, truncated = engine().export(_export_params(), searcher())
+    params = _export_params()
+    docs, truncated = engine().export(params, searcher())
     for d in docs:
         d["url"] = base_url() + f"/article/{d['id']}"
-    resp = jsonify({"total": len(docs), "truncated": truncated, "limit": EXPORT_LIMIT, "articles": docs})
-    resp.headers["Content-Disposition"] = "attachment; filename=jinbao-export.json"
+    now = dt.datetime.now(dt.UTC).astimezone()
+    resp = jsonify({"total": len(docs), "truncated": truncated, "limit": EXPORT_LIMIT,
+                    "query": _query_record(params), "exported_at": now.isoformat(timespec="seconds"),
+                    "articles": docs})
+    resp.headers["Content-Disposition"] = _attachment(export_filename(params, "json", now.date()))
     return resp
 
 
 @bp.route("/export.csv")
 def export_csv():
-    docs, truncated = engine().export(_export_params(), searcher())
+    params = _export_params()
+    header_names = _headers_option()
+    docs, truncated = engine().export(params, searcher())
     out = io.StringIO()
     out.write("\ufeff")  # so that spreadsheet programs read UTF-8
     writer = csv.writer(out)
-    writer.writerow(CSV_FIELDS)
+    writer.writerow([CSV_HEADERS_ZH[f] for f in CSV_FIELDS] if header_names == "zh" else CSV_FIELDS)
     for d in docs:
         d["url"] = base_url() + f"/article/{d['id']}"
         writer.writerow([csv_cell(d.get(f)) for f in CSV_FIELDS])
-    headers = {"Content-Disposition": "attachment; filename=jinbao-export.csv"}
+    headers = {"Content-Disposition": _attachment(export_filename(params, "csv", dt.date.today()))}
     if truncated:
         headers["X-Jinbao-Truncated"] = str(EXPORT_LIMIT)
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers=headers)
@@ -110,7 +149,6 @@ def opensearch():
 
 def _plain(html: str) -> str:
     """Snippet HTML -> plain text (the feed template escapes it again)."""
-    import re
     from html import unescape
 
     return unescape(re.sub(r"</?mark>", "", html))
