@@ -35,13 +35,13 @@ from whoosh import index as windex
 from whoosh import writing
 from whoosh.index import FileIndex
 
-from . import columns, segment, spill
+from . import aliases, columns, segment, spill
 from .bulkwriter import Analysed, BulkWriter, analyse
 from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .spill import Spilled, SpillWriter
 from .indexdir import (  # noqa: F401 - the index directory's API, also imported from here
-    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps, JIEBA_BASE_DIR,
+    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps, JIEBA_BASE_DIR, load_aliases, save_aliases,
 )
 from .locking import RunLock
 from .article import Article
@@ -369,8 +369,8 @@ def _write_run(plan: RunPlan, gazetteer: Gazetteer, summary: IndexSummary, spill
         _atomic_write(target / META_FILE,
                       json.dumps({"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION,
                                   "dictionary": segment.Segmenter.fingerprint_of(plan.words)}, indent=1))
-        if changes or plan.removed or plan.purged or plan.rebuild:
-            _write(ix, changes, plan.removed + plan.purged, gazetteer, target, summary, fresh=plan.rebuild)
+        moved = _write(ix, changes, plan.removed + plan.purged, gazetteer, target, summary, fresh=plan.rebuild) \
+            if changes or plan.removed or plan.purged or plan.rebuild else {}
     except WorkerDied:
         if plan.rebuild:
             shutil.rmtree(target, ignore_errors=True)
@@ -380,6 +380,12 @@ def _write_run(plan: RunPlan, gazetteer: Gazetteer, summary: IndexSummary, spill
             shutil.rmtree(target, ignore_errors=True)
         raise IndexWriteError(f"cannot write the index in {target}: {exc.strerror or exc}; "
                               "the index is unchanged") from exc
+    # ids whose texts moved (after the commit: a crash before loses the aliases, not articles),
+    # carried into a new generation
+    before = load_aliases(plan.current)
+    after = aliases.merge(before, moved)
+    if after != before or (plan.rebuild and after):
+        save_aliases(target, after)
     for key in plan.removed + plan.purged:
         plan.indexed.pop(key, None)
     for c in changes:
@@ -576,15 +582,19 @@ before the switch, and the writer holds one segment's postings, not the archive'
 
 
 def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazetteer: Gazetteer, target: Path,
-           summary: IndexSummary, fresh: bool = False) -> None:
+           summary: IndexSummary, fresh: bool = False) -> dict[str, str | None]:
     """All changes of a run in one Whoosh commit (a new generation: one per segment).
 
     One writer (:class:`BulkWriter`: postings sorted in numpy) in this process; parsing and
     analysis, the larger shares, run on all cores. Whoosh's own multi-process writer is not
     used: it hangs for good when one of its sub-writers dies (its job queue fills up with
-    nobody reading it), and it can drop a sub-writer's segment on a slow hand-over."""
+    nobody reading it), and it can drop a sub-writer's segment on a slow hand-over.
+
+    Returns where each earlier article of a re-parsed page went (:func:`aliases.successors`)."""
     writer = BulkWriter(ix, limitmb=64)
     in_segment = 0
+    moved: dict[str, str | None] = {}
+    earlier = ix.searcher() if not fresh and any(c.existed for c in changes) else None
     try:
         for key in deleted:
             writer.delete_by_term("page_key", key)
@@ -593,6 +603,10 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
             if n == len(changes) // 2:
                 checkpoint("mid-write")  # some documents of the run added, not committed
             if c.existed:
+                if earlier is not None:
+                    moved.update(aliases.successors(
+                        [(d["id"], _searchable(json.loads(d["doc"]))) for d in earlier.documents(page_key=c.ref.key)],
+                        [(f["id"], _searchable(json.loads(f["doc"]))) for f, _terms in docs]))
                 writer.delete_by_term("page_key", c.ref.key)
             for fields, terms in docs:
                 writer.add_analysed(fields, terms)
@@ -605,6 +619,9 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        if earlier is not None:
+            earlier.close()
     try:
         writer.commit(mergetype=writing.MERGE_SMALL)
     except BaseException:
@@ -612,6 +629,12 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
             writer.cancel()
         raise
     checkpoint("after-commit")
+    return moved
+
+
+def _searchable(doc: dict) -> str:
+    """An article's headline and text, as its id's successor is found by."""
+    return "\n".join([doc.get("title") or "", *doc.get("subtitles", []), doc.get("body") or ""])
 
 
 def finish(target: Path, ix: FileIndex, indexed: dict[str, str], stamps: dict[str, list[int]] | None = None) -> None:

@@ -36,6 +36,8 @@ CURRENT_FILE = "CURRENT"
 GENERATION_PREFIX = "gen-"
 META_FILE = "jinbao-meta.json"
 MANIFEST_FILE = "pages.json"
+ALIASES_FILE = "aliases.json"
+"""Earlier article ids -> the ids now holding their texts (:mod:`indexer.aliases`)."""
 USERDICT_FILE = "userdict.txt"
 
 # What a damaged table of contents or segment file raises when Whoosh opens it.
@@ -235,6 +237,22 @@ def save_manifest(index_dir: Path, ix: FileIndex, pages: dict[str, str],
         json.dumps({"generation": ix.latest_generation(), "pages": pages, "stamps": stamps},
                    ensure_ascii=False, sort_keys=True),
     )
+
+
+def load_aliases(index_dir: Path | None) -> dict[str, str]:
+    """A generation's article id aliases (empty when it has none or they cannot be read: old
+    links then 404 as before, nothing else depends on them)."""
+    if index_dir is None:
+        return {}
+    try:
+        data = json.loads((index_dir / ALIASES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_aliases(index_dir: Path, aliases: dict[str, str]) -> None:
+    _atomic_write(index_dir / ALIASES_FILE, json.dumps(aliases, ensure_ascii=False, sort_keys=True))
 
 
 def load_stamps(index_dir: Path, ix: FileIndex) -> dict[str, list[int]]:

@@ -161,6 +161,12 @@ class Engine:
     def article(self, article_id: str, searcher: Searcher | None = None) -> dict[str, Any] | None:
         return self.reading.article(article_id, searcher)
 
+    def successor(self, article_id: str, searcher: Searcher) -> str | None:
+        return self.reading.successor(article_id, searcher)
+
+    def earlier_text_moved(self, article_id: str, searcher: Searcher) -> str | None:
+        return self.reading.earlier_text_moved(article_id, searcher)
+
     def page_articles(self, paper: str, date: str, page: int, searcher: Searcher) -> list[dict[str, Any]]:
         return self.reading.page_articles(paper, date, page, searcher)
 

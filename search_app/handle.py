@@ -23,7 +23,8 @@ from whoosh.searching import Searcher
 from indexer import segment
 from indexer.gazetteer import Gazetteer
 from indexer.indexdir import (
-    DAMAGE_ERRORS, JIEBA_BASE_DIR, META_FILE, IndexDamaged, active_dir, damage_message, open_index, read_userdict,
+    ALIASES_FILE, DAMAGE_ERRORS, JIEBA_BASE_DIR, META_FILE, IndexDamaged, active_dir, damage_message, load_aliases,
+    open_index, read_userdict,
 )
 from indexer.register import REGISTER_FILE, load_register
 
@@ -62,6 +63,8 @@ class IndexHandle:
         self._meta_key: tuple | None = None
         self._register: dict[str, dict] = {}
         self._table: FacetTable | None = None
+        self._aliases: dict[str, str] = {}
+        self._aliases_key: tuple | None = None
         self.refresh_dictionary()
 
     def _follow_generation(self) -> None:
@@ -90,6 +93,20 @@ class IndexHandle:
             segment.ensure(read_userdict(self.active), base=self.index_dir / JIEBA_BASE_DIR)
             self._register = load_register(self.active)
             self._meta_key = key
+
+    def aliases(self) -> dict[str, str]:
+        """Earlier article ids -> where their texts went (:mod:`indexer.aliases`), read again
+        when a re-index rewrote them."""
+        self._follow_generation()
+        path = self.active / ALIASES_FILE if self.active is not None else None
+        try:
+            key = (path, path.stat().st_mtime_ns) if path is not None else None
+        except OSError:
+            key = (path, None)
+        if key != self._aliases_key:
+            with self._lock:
+                self._aliases, self._aliases_key = load_aliases(self.active), key
+        return self._aliases
 
     def official(self, name: str) -> dict | None:
         """The register entry of an official (titles, dates, regions, article count)."""

@@ -11,6 +11,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer.aliases import resolve
 from indexer.jumps import page_number, pick_continuation
 
 from .facets import month_histogram
@@ -32,6 +33,16 @@ class ReadingRoom:
         finally:
             if own:
                 self.index.give_back(searcher)
+
+    def successor(self, article_id: str, searcher: Searcher) -> str | None:
+        """Where the text of an id that no longer exists went (a re-parse split its page
+        differently), or None."""
+        return resolve(article_id, self.index.aliases(), lambda i: searcher.document(id=i) is not None)
+
+    def earlier_text_moved(self, article_id: str, searcher: Searcher) -> str | None:
+        """For a live id that held another text before a re-parse: the id holding that text now."""
+        target = self.index.aliases().get(article_id)
+        return target if target is not None and searcher.document(id=target) is not None else None
 
     def page_articles(self, paper: str, date: str, page: int, searcher: Searcher) -> list[dict[str, Any]]:
         """The articles of one printed page, in page order."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
+from urllib.parse import urlencode
+
+from flask import abort, jsonify, redirect, render_template, request
 
 from indexer.article import ARTICLE_ID_RE
 
@@ -22,14 +24,34 @@ ELEMENT_LABELS = {
 }
 
 
+class Moved(Exception):
+    """The id's text is now another article's (a re-parse split its page differently)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
 def load_article(article_id: str) -> dict:
-    """The stored article, or 404 (ids are validated before they reach the index)."""
+    """The stored article; :class:`Moved` for an id whose text went elsewhere; else 404 (ids
+    are validated before they reach the index)."""
     if not ARTICLE_ID_RE.fullmatch(article_id):
         abort(404)
     doc = engine().article(article_id, searcher())
     if doc is None:
+        target = engine().successor(article_id, searcher())
+        if target is not None:
+            raise Moved(target)
         abort(404)
     return doc
+
+
+@bp.errorhandler(Moved)
+def moved(exc: Moved):
+    """A permanent redirect to the article now holding the text, with the same query string."""
+    path = request.path.rsplit("/", 1)[0] + "/" + exc.target
+    query = urlencode(list(request.args.items(multi=True)))
+    return redirect(path + ("?" + query if query else ""), code=301)
 
 
 @bp.route("/api/articles/<article_id>")
@@ -59,6 +81,7 @@ def article_page(article_id: str):
         "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
         back_url=page_url(request.args, requested_page(request.args)),
         permalink=permalink, cite_print=gbt7714(doc), cite_online=gbt7714(doc, permalink),
+        earlier_text=engine().earlier_text_moved(doc["id"], s),
         page_elements=(first or {}).get("page_elements") or [], element_labels=ELEMENT_LABELS,
         title_html=highlight_all(doc.get("title") or "（无标题）", strings),
         links=engine().continuations(doc, s), similar=engine().more_like(doc, s),
