@@ -378,7 +378,9 @@ class Engine:
         }
         if with_facets:
             data["facets"] = self._facets(req, matched)
-            data["histogram"] = month_histogram(table.count(matched, "month"))
+            # each month also says how many articles the archive holds then (of the chosen
+            # papers): 0 is "no issue held", not "no match"
+            data["histogram"] = month_histogram(table.count(matched, "month"), table.held_months(params.papers))
             data["suggestions"] = self._suggest(req) if total == 0 else []
         data["incomplete"] = req.timed_out  # the time limit cut the search: counts may be low
         data["took_ms"] = round((time.perf_counter() - started) * 1000, 1)

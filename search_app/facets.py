@@ -94,6 +94,7 @@ class FacetTable:
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
         self._keys: dict[str, np.ndarray] = {}
         self._live: np.ndarray | None = None
+        self._held: dict[tuple[str, ...], Counter[str]] = {}
 
     # --- documents ------------------------------------------------------------------------
 
@@ -218,6 +219,21 @@ class FacetTable:
         keep = self.alive & (self.paper == code) & (self.day == day)
         return np.unique(self.page[keep]).tolist()
 
+    def held_months(self, papers: Iterable[str] = ()) -> Counter[str]:
+        """Live articles per month, of ``papers`` (all when empty); kept with the table (one
+        index generation), once per paper selection."""
+        key = tuple(sorted(papers))
+        found = self._held.get(key)
+        if found is None:
+            live = self.live_ids()
+            if key:
+                codes = [self.values["paper"].index(p) for p in key if p in self.values["paper"]]
+                live = live[np.isin(self.paper[live], codes)]
+            if len(self._held) >= 64:  # (paper selections come from URLs: keep a few)
+                self._held.clear()
+            found = self._held[key] = self.count(live, "month")
+        return found
+
     def issues(self) -> dict[str, tuple[list[str], int]]:
         """paper -> (its issue dates, its article count), live documents."""
         live = self.live_ids()
@@ -245,10 +261,16 @@ def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False)
 
 
-def month_histogram(counts: Counter[str]) -> list[dict]:
-    """Every month from the first to the last with matches (zeros included), for the chart."""
+def month_histogram(counts: Counter[str], held: Counter[str] | None = None) -> list[dict]:
+    """Every month from the first to the last with matches (zeros included), for the chart;
+    with ``held`` (articles the archive holds each month) also ``held`` and ``share``
+    (matches ÷ articles held, as newspaper historians compare months)."""
     if not counts:
         return []
+    if held is not None:
+        return [{**item, "held": held.get(item["month"], 0),
+                 "share": round(item["count"] / held[item["month"]], 4) if held.get(item["month"]) else None}
+                for item in month_histogram(counts)]
     months = sorted(counts)
     (y, m), (y_end, m_end) = (int(x) for x in months[0].split("-")), (int(x) for x in months[-1].split("-"))
     out = []

@@ -16,7 +16,7 @@ MAX_VALUE_CHARS = 40
 
 
 FIELD_LABELS = {"from": "起", "to": "止", "sort": "排序", "page": "页码", "per_page": "每页篇数",
-                "region": "地区", "leader": "官员", "paper": "报纸", "year": "年份", "q": "检索词"}
+                "region": "地区", "leader": "官员", "paper": "报纸", "year": "年份", "q": "检索词", "hist": "柱高"}
 """The names the search form shows for each parameter, for the error messages."""
 
 

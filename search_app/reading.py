@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 from indexer.aliases import resolve
 from indexer.jumps import page_number, pick_continuation
 
+from .coverage import paper_coverage
 from .facets import month_histogram
 from .handle import IndexHandle
 
@@ -23,6 +24,7 @@ class ReadingRoom:
 
     def __init__(self, handle: IndexHandle) -> None:
         self.index = handle
+        self._papers: tuple[Any, list[dict[str, Any]]] | None = None  # (facet table, papers)
 
     def article(self, article_id: str, searcher: Searcher | None = None) -> dict[str, Any] | None:
         own = searcher is None
@@ -96,8 +98,11 @@ class ReadingRoom:
         }
 
     def papers(self, searcher: Searcher) -> list[dict[str, Any]]:
-        """Papers with their issues grouped by year (newest first)."""
+        """Papers with their issues grouped by year (newest first) and their coverage
+        (:func:`search_app.coverage.paper_coverage`: first/last issue, issues, articles, gaps)."""
         table = self.index.table(searcher)
+        if self._papers is not None and self._papers[0] is table:  # once per index generation
+            return self._papers[1]
         issues = table.issues()
         out = []
         for slug in sorted(issues, key=lambda s: table.paper_names.get(s, s)):
@@ -105,8 +110,9 @@ class ReadingRoom:
             by_year: dict[str, list[str]] = {}
             for date in sorted(dates, reverse=True):
                 by_year.setdefault(date[:4], []).append(date)
-            out.append({"slug": slug, "name": table.paper_names.get(slug, slug), "articles": articles,
-                        "issues": len(dates), "years": by_year})
+            out.append({"slug": slug, "name": table.paper_names.get(slug, slug), "years": by_year,
+                        **paper_coverage(dates, articles)})
+        self._papers = (table, out)
         return out
 
     def entity_stats(self, field_name: str, value: str, searcher: Searcher, latest: int = 10) -> dict[str, Any]:

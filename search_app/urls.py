@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-SEARCH_KEYS = ("q", "region", "leader", "paper", "year", "from", "to", "sort", "per_page")
+SEARCH_KEYS = ("q", "region", "leader", "paper", "year", "from", "to", "sort", "per_page", "hist")
 
 
 def search_items(args: MultiDict) -> list[tuple[str, str]]:

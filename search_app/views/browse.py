@@ -8,6 +8,7 @@ from flask import abort, render_template
 from indexer.archive import DATE_DIR_RE as DATE_RE
 from indexer.archive import SLUG_RE
 
+from ..coverage import archive_coverage
 from .common import blueprint, engine, searcher
 
 bp = blueprint("browse")
@@ -15,7 +16,18 @@ bp = blueprint("browse")
 
 @bp.route("/papers")
 def papers_page():
-    return render_template("papers.html", papers=engine().papers(searcher()))
+    papers = engine().papers(searcher())
+    return render_template("papers.html", papers=papers, coverage=archive_coverage(papers), single=False)
+
+
+@bp.route("/paper/<slug>")
+def paper_page(slug: str):
+    """One paper: what the archive holds of it and its issues by year."""
+    paper = next((p for p in engine().papers(searcher()) if p["slug"] == slug), None) if SLUG_RE.fullmatch(slug) \
+        else None
+    if paper is None:
+        abort(404)
+    return render_template("papers.html", papers=[paper], coverage=None, single=True)
 
 
 @bp.route("/paper/<slug>/<date>")

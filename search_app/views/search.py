@@ -8,6 +8,7 @@ from typing import Any
 from flask import jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from ..coverage import archive_coverage
 from ..drilldown import click_regions, crumbs, effective_regions
 from ..engine import SearchParams
 from ..params import BadParameter, parse_search_args
@@ -81,6 +82,17 @@ def date_picks(args: MultiDict, today: dt.date) -> list[dict[str, Any]]:
     return out
 
 
+HIST_VIEWS = ("count", "share")
+"""The month chart's bars: matches, or matches ÷ articles held that month (``hist=share``)."""
+
+
+def histogram_view(args: MultiDict) -> str:
+    value = args.get("hist", "").strip() or "count"
+    if value not in HIST_VIEWS:
+        raise BadParameter("hist", f"应为 count 或 share，收到 “{value[:20]}”")
+    return value
+
+
 def histogram_bars(data: dict, args: MultiDict) -> list[dict[str, Any]]:
     """Bars of matches per month, each a link that narrows the date range to its month."""
     bars = []
@@ -96,6 +108,7 @@ def search_page():
     args = request.args
     try:
         params = parse_search_args(args)
+        hist = histogram_view(args)
         data = engine().search(params, searcher())
     except (BadParameter, QueryError) as exc:
         return render_template("search.html", error=str(exc), data=None, args=args, params=SearchParams()), 400
@@ -112,7 +125,10 @@ def search_page():
              (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))]
     return render_template(
         "search.html", data=data, args=args, params=params, chips=chips(args, params), pages=pages, sorts=sorts,
-        state=search_state(args, params.page),
+        state=search_state(args, params.page), hist=hist,
+        hist_urls={k: url_with(args, hist=None if k == "count" else k) for k in HIST_VIEWS},
+        coverage=archive_coverage(engine().papers(searcher())) if not params.q.strip() and not params.has_filters
+        else None,
         # without words there is nothing to rank by: the list is newest first, and says so
         current_sort="newest" if params.sort == "relevance" and parse_query(params.q).empty else params.sort,
         facet_label=FACET_LABEL, facet_visible=FACET_VISIBLE, regions=region_groups(data["facets"]["region"]),
