@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .history import Change, changes_of, former_names, load_history
 
 SHANXI = "山西省"
 DEFAULT_PATH = Path(__file__).parent / "data" / "china_divisions.csv"
@@ -59,11 +61,22 @@ def _parse_former(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _with_history(divisions: list[Division], history: list[Change]) -> list[Division]:
+    """The divisions with the former names :func:`indexer.history.former_names` gives."""
+    extra = former_names(history, {d.name for d in divisions})
+    out = []
+    for d in divisions:
+        names = [n for n, _date in extra.get(d.code, ()) if n not in d.former_names and n != d.name]
+        out.append(replace(d, former_names=(*d.former_names, *names)) if names else d)
+    return out
+
+
 class Gazetteer:
     """In-memory index of the divisions table (see module docstring)."""
 
-    def __init__(self, divisions: list[Division]):
+    def __init__(self, divisions: list[Division], history: list[Change] | None = None):
         self.divisions: list[Division] = divisions
+        self.history: list[Change] = list(history or [])  # Shanxi's dated changes (indexer.history)
         self._by_code: dict[str, Division] = {}
         self._by_name: dict[str, list[Division]] = defaultdict(list)
         self._children: dict[str, list[Division]] = defaultdict(list)
@@ -107,7 +120,9 @@ class Gazetteer:
                         province=(row.get("province") or "").strip(),
                     )
                 )
-        return cls(divisions)
+        history = load_history() if path == DEFAULT_PATH else []
+        # Shanxi's dated former names (榆次市 -> 榆次区) join the table's own
+        return cls(_with_history(divisions, history), history)
 
     # ---------------------------------------------------------------- lookups
     def get_all(self, name: str, level: str | None = None) -> list[Division]:
@@ -157,6 +172,14 @@ class Gazetteer:
             d = self._short[term][0]
             return d, not d.ambiguous
         return None
+
+    def changes_of(self, division: Division) -> list[Change]:
+        """The dated changes that made or renamed ``division`` (its names over time)."""
+        return changes_of(self.history, division.code, {division.name, *division.former_names})
+
+    def former_changes(self, name: str) -> list[Change]:
+        """The changes that ended the name ``name`` (empty when it never was a division's)."""
+        return [c for c in self.history if c.old_name == name and c.ends_name]
 
     def by_code(self, code: str) -> Division | None:
         return self._by_code.get(code)

@@ -360,12 +360,34 @@ class Engine:
                 extras[docnum] = extras.get(docnum, 0.0) + weight * score
         return extras
 
+    def expansions(self, parsed: ParsedQuery) -> list[dict[str, Any]]:
+        """Every place name a query term also searches, said to the reader (nothing matches
+        silently): a former name's current name (今名), a short name's full name (全称), a
+        current name's former names (旧称: articles printing them are tagged with it)."""
+        out: list[dict[str, Any]] = []
+        for group in parsed.groups:
+            for term in group:
+                if term.exact:
+                    continue
+                found = self.gazetteer.resolve_place(term.text)
+                if found is None:
+                    continue
+                division, unambiguous = found
+                if division.name != term.text:
+                    why = "今名" if term.text in division.former_names else "全称"
+                    out.append({"typed": term.text, "also": [division.name], "why": why})
+                elif unambiguous and division.former_names:
+                    out.append({"typed": term.text, "also": list(division.former_names), "why": "旧称"})
+        return out
+
     def _search(self, req: SearchRequest, started: float, with_facets: bool) -> dict[str, Any]:
         params, parsed, table = req.params, req.parsed, req.table
         start = (params.page - 1) * params.per_page
         ranked, matched = self._ranked(req, start + params.per_page)
         total = len(matched)
-        results = self._results(req, ranked[start:], parsed.highlight_strings())
+        expansions = self.expansions(parsed)
+        strings = sorted({*parsed.highlight_strings(), *(n for e in expansions for n in e["also"])}, key=len, reverse=True)
+        results = self._results(req, ranked[start:], strings)
         data: dict[str, Any] = {
             "q": params.q,
             "total": total,
@@ -374,6 +396,7 @@ class Engine:
             "pages": max(1, -(-total // params.per_page)),
             "sort": params.sort,
             "tokens": parsed.tokens(),
+            "expansions": expansions,
             "results": results,
         }
         if with_facets:

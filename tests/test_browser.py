@@ -11,7 +11,7 @@ import shutil
 import threading
 import urllib.request
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -161,6 +161,18 @@ def test_facet_drill_down_city_then_county(browser, server):
     navigate(browser, chip.click)
     assert int(browser.find_element(By.CSS_SELECTOR, ".summary strong").text) == city_total
     assert "晋中市" in browser.find_element(By.CSS_SELECTOR, ".chips .chip").text
+
+
+def test_a_former_name_page_shows_the_division_and_its_names_over_time(browser, server):
+    browser.set_window_size(*DESKTOP)
+    browser.get(server + "/region/" + quote("榆次市"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "榆次区"
+    assert "旧称" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.changes tbody tr")
+    assert any("榆次市" in r.text for r in rows)
+    shot(browser, "former-name", DESKTOP)
+    browser.get(server + "/?q=" + quote("太谷县"))
+    assert "太谷区" in browser.find_element(By.CSS_SELECTOR, ".expansions").text
 
 
 def test_phone_width_layout(browser, server):

@@ -64,6 +64,19 @@ def api_article(article_id: str):
     return jsonify(doc)
 
 
+def region_labels(doc: dict) -> dict[str, str]:
+    """How each tagged region is shown: as the article prints it when that is a former name
+    (``榆次市（今榆次区）``), else its current name."""
+    gazetteer = engine().gazetteer
+    text = "".join([doc.get("title") or "", *doc.get("subtitles", []), doc.get("body") or ""])
+    out = {}
+    for region in doc.get("regions", []):
+        division = gazetteer.get(region)
+        printed = [f for f in (division.former_names if division else ()) if f in text]
+        out[region] = f"{printed[0]}（今{region}）" if printed and region not in text else region
+    return out
+
+
 @bp.route("/article/<article_id>")
 def article_page(article_id: str):
     doc = load_article(article_id)
@@ -81,7 +94,7 @@ def article_page(article_id: str):
         "article.html", doc=doc, paragraphs=paragraphs, siblings=siblings, q=q,
         back_url=page_url(request.args, requested_page(request.args)),
         permalink=permalink, cite_print=gbt7714(doc), cite_online=gbt7714(doc, permalink),
-        earlier_text=engine().earlier_text_moved(doc["id"], s),
+        earlier_text=engine().earlier_text_moved(doc["id"], s), region_labels=region_labels(doc),
         page_elements=(first or {}).get("page_elements") or [], element_labels=ELEMENT_LABELS,
         title_html=highlight_all(doc.get("title") or "（无标题）", strings),
         links=engine().continuations(doc, s), similar=engine().more_like(doc, s),

@@ -36,8 +36,19 @@ def official_page(name: str):
 @bp.route("/region/<name>")
 def region_page(name: str):
     gazetteer = engine().gazetteer
-    division = gazetteer.get(name[:MAX_NAME])
-    if division is None or division.level == "province":
+    name = name[:MAX_NAME]
+    division = gazetteer.get(name)
+    typed_former = None
+    if division is None:  # a former name: the division it became, or (split, abolished) its history
+        ended = gazetteer.former_changes(name)
+        if not ended:
+            abort(404)
+        resolved = gazetteer.resolve_place(name)
+        if resolved is None or resolved[0].name == name:
+            return render_template("region_history.html", name=name, changes=ended,
+                                   change_label=CHANGE_LABEL)
+        division, typed_former = resolved[0], name
+    if division.level == "province":
         abort(404)
     chain = []
     parent = gazetteer.parent_division(division)
@@ -46,4 +57,10 @@ def region_page(name: str):
         parent = gazetteer.parent_division(parent)
     stats = engine().entity_stats("region_path", division.name, searcher())
     return render_template("region.html", division=division, chain=chain, stats=stats,
-                           children=gazetteer.children(division.name))
+                           children=gazetteer.children(division.name), typed_former=typed_former,
+                           changes=gazetteer.changes_of(division), change_label=CHANGE_LABEL)
+
+
+CHANGE_LABEL = {"rename": "更名", "upgrade": "改设", "merge": "合并", "split": "拆分", "abolish": "撤销",
+                "establish": "设立", "transfer": "划归"}
+"""The kinds of change in :mod:`indexer.history`, as the region pages name them."""
