@@ -177,7 +177,8 @@ def test_a_former_name_page_shows_the_division_and_its_names_over_time(browser, 
 
 def test_phone_width_layout(browser, server):
     for path, name in (("/?q=刘星", "search"), ("/official/刘星", "official"), ("/region/晋中市", "region"),
-                       ("/papers", "papers")):
+                       ("/papers", "papers"), ("/officials", "officials-list"),
+                       ("/regions", "regions"), ("/region/榆次市", "former-name")):
         browser.set_window_size(*PHONE)
         browser.get(server + path)
         assert no_horizontal_scroll(browser), path

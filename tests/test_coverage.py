@@ -4,9 +4,11 @@ offers matches ÷ articles held."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 import pytest
+from pypinyin import lazy_pinyin
 
 from search_app.coverage import gaps, month_range
 
@@ -76,3 +78,31 @@ def test_a_bad_chart_view_is_400(client, value):
     resp = client.get("/", query_string={"q": "生态环境", "hist": value})
     assert resp.status_code == 400
     assert "柱高（参数 hist）无效" in resp.get_data(as_text=True)
+
+
+def test_officials_register_page_by_articles_letter_and_region(client, app):
+    everyone = app.extensions["jinbao_engine"].officials()
+    page = client.get("/officials").get_data(as_text=True)
+    names = re.findall(r'<td><a href="/official/[^"]+">([^<]+)</a></td><td>(\d+)</td>', page)
+    assert [n for n, _c in names] == [e["name"] for e in everyone]  # by number of articles
+    assert [int(c) for _n, c in names] == sorted((int(c) for _n, c in names), reverse=True)
+    liu = client.get("/officials?letter=L").get_data(as_text=True)
+    shown = re.findall(r'<td><a href="/official/[^"]+">([^<]+)</a>', liu)
+    assert "刘星" in shown and all(lazy_pinyin(n)[0][0].upper() == "L" for n in shown)
+    in_county = client.get("/officials", query_string={"region": "左权县"}).get_data(as_text=True)
+    shown = re.findall(r'<td><a href="/official/[^"]+">([^<]+)</a>', in_county)
+    expected = [e["name"] for e in everyone if any(r["region"] == "左权县" for r in e["regions"])]
+    assert shown == expected and 0 < len(shown) < len(everyone)
+    bad = client.get("/officials?letter=AB")
+    assert bad.status_code == 400 and "letter" in bad.get_data(as_text=True)
+
+
+def test_regions_page_is_the_tree_with_counts(client, all_articles, gazetteer):
+    """Each city counts the articles naming it or one of its counties; each county its own."""
+    page = client.get("/regions").get_data(as_text=True)
+    for name in ("晋中市", "左权县", "太原市"):
+        shown = int(re.search(f'>{name}</a> <span class="count">(\\d+)</span>', page).group(1))
+        expected = sum(1 for a in all_articles
+                       if name in a["regions"] or any(gazetteer.parent(r) == name for r in a["regions"]))
+        assert shown == expected, name
+    assert page.index(">晋中市<") < page.index(">左权县<")  # the county under its city

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template
+from collections import Counter
 
+from flask import abort, jsonify, render_template, request
+
+from ..params import BadParameter
 from .common import blueprint, engine, searcher
 
 bp = blueprint("entities")
@@ -31,6 +34,54 @@ def official_page(name: str):
         abort(404)
     stats = engine().entity_stats("leaders", entry["name"], searcher())
     return render_template("official.html", entry=entry, stats=stats)
+
+
+def initial(name: str) -> str:
+    """The first letter of a name's pinyin (A–Z), for the register's index; ``#`` otherwise."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(name[:1], style=Style.FIRST_LETTER, errors="ignore")
+    first = letters[0][:1].upper() if letters and letters[0] else ""
+    return first if "A" <= first <= "Z" else "#"
+
+
+@bp.route("/officials")
+def officials_page():
+    """The officials register: names by number of articles, narrowed by a region (an entry
+    counts when one of its articles names it) and by the first letter of the pinyin."""
+    region = request.args.get("region", "").strip()[:MAX_NAME]
+    letter = request.args.get("letter", "").strip().upper()
+    if letter and not (len(letter) == 1 and ("A" <= letter <= "Z" or letter == "#")):
+        raise BadParameter("letter", f"应为一个拼音首字母 A–Z，收到 “{letter[:10]}”")
+    everyone = engine().officials()
+    for entry in everyone:
+        entry["initial"] = initial(entry["name"])
+    letters = sorted({e["initial"] for e in everyone})
+    shown = [e for e in everyone
+             if (not letter or e["initial"] == letter)
+             and (not region or any(r["region"] == region for r in e.get("regions", [])))]
+    regions = Counter(r["region"] for e in everyone for r in e.get("regions", []))
+    return render_template("officials.html", officials=shown, total=len(everyone), letters=letters,
+                           letter=letter, region=region, regions=sorted(regions, key=lambda r: (-regions[r], r)))
+
+
+@bp.route("/regions")
+def regions_page():
+    """The region tree (cities, their counties) with the articles that name each."""
+    table = engine().table(searcher())
+    counts = table.count(table.live_ids(), "region")
+    gazetteer = engine().gazetteer
+    tree: dict[str, dict] = {}
+    for name, count in counts.items():
+        parent = gazetteer.parent(name)
+        city = parent or name
+        node = tree.setdefault(city, {"name": city, "count": counts.get(city, 0), "children": []})
+        if parent:
+            node["children"].append({"name": name, "count": count})
+    for node in tree.values():
+        node["children"].sort(key=lambda c: (-c["count"], c["name"]))
+    cities = sorted(tree.values(), key=lambda n: (-n["count"], n["name"]))
+    return render_template("regions.html", cities=cities)
 
 
 @bp.route("/region/<name>")

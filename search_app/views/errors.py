@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.indexdir import IndexDamaged
 
+from ..params import BadParameter
 from .common import blueprint
 
 bp = blueprint("errors")
@@ -25,6 +26,14 @@ def http_error(exc: HTTPException):
     if _wants_json():
         return jsonify({"error": message}), code
     return render_template("error.html", code=code, message=message), code
+
+
+@bp.app_errorhandler(BadParameter)
+def bad_parameter(exc: BadParameter):
+    """A bad URL parameter on any page: 400 with the message naming it."""
+    if _wants_json():
+        return jsonify({"error": str(exc)}), 400
+    return render_template("error.html", code=400, message=str(exc)), 400
 
 
 @bp.app_errorhandler(IndexDamaged)
