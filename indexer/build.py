@@ -144,8 +144,9 @@ def region_path(regions: list[str], gazetteer: Gazetteer) -> list[str]:
     return out
 
 
-def article_document(article: Article, page_key: str, page_hash: str, gazetteer: Gazetteer) -> dict:
-    """The Whoosh document for one article."""
+def article_document(article: Article, page_key: str, page_hash: str, gazetteer: Gazetteer,
+                     added: str | None = None) -> dict:
+    """The Whoosh document for one article; ``added``: when it entered the index (ISO time)."""
     head = " ".join([article.title or "", *article.subtitles]).strip()
     # fragments printed elsewhere on the page, a notice's signature and photo captions are searchable too
     text = "\n".join([article.body, *article.fragments, article.signature or "", *article.captions]).strip()
@@ -169,7 +170,7 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
         "region_path": ",".join(region_path(article.regions, gazetteer)),
         "leaders": ",".join(article.leaders),
         "officials": json.dumps(article.leader_titles, ensure_ascii=False),
-        "doc": json.dumps(article.to_dict(), ensure_ascii=False),
+        "doc": json.dumps({**article.to_dict(), **({"added": added} if added else {})}, ensure_ascii=False),
     }
 
 
@@ -469,6 +470,8 @@ def workers() -> int:
 _POOL_GAZETTEER: Gazetteer | None = None
 _POOL_SCHEMA = None
 _POOL_SPILL: SpillWriter | None = None
+_POOL_ADDED: str | None = None
+"""The time this run adds its articles (their ``added``; a re-parsed article keeps its own)."""
 
 
 class WorkerDied(IndexWriteError):
@@ -502,7 +505,7 @@ def _analyse_one(change: PageChange) -> list[tuple[dict, Analysed]]:
     checkpoint("in-analysis")
     out = []
     for art in change.articles():
-        fields = article_document(art, change.ref.key, change.digest, _POOL_GAZETTEER)
+        fields = article_document(art, change.ref.key, change.digest, _POOL_GAZETTEER, _POOL_ADDED)
         out.append((fields, analyse(_POOL_SCHEMA, fields)))
     return out
 
@@ -591,6 +594,8 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
     nobody reading it), and it can drop a sub-writer's segment on a slow hand-over.
 
     Returns where each earlier article of a re-parsed page went (:func:`aliases.successors`)."""
+    global _POOL_ADDED
+    _POOL_ADDED = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
     writer = BulkWriter(ix, limitmb=64)
     in_segment = 0
     moved: dict[str, str | None] = {}
@@ -604,9 +609,7 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
                 checkpoint("mid-write")  # some documents of the run added, not committed
             if c.existed:
                 if earlier is not None:
-                    moved.update(aliases.successors(
-                        [(d["id"], _searchable(json.loads(d["doc"]))) for d in earlier.documents(page_key=c.ref.key)],
-                        [(f["id"], _searchable(json.loads(f["doc"]))) for f, _terms in docs]))
+                    moved.update(_carry_over(earlier, c.ref.key, docs))
                 writer.delete_by_term("page_key", c.ref.key)
             for fields, terms in docs:
                 writer.add_analysed(fields, terms)
@@ -630,6 +633,24 @@ def _write(ix: FileIndex, changes: list[PageChange], deleted: list[str], gazette
         raise
     checkpoint("after-commit")
     return moved
+
+
+def _carry_over(earlier, page_key: str, docs: list[tuple[dict, Analysed]]) -> dict[str, str | None]:
+    """A re-parsed page: where each earlier article's text went (:func:`aliases.successors`);
+    the article now holding it keeps the time the text first entered the index."""
+    old_docs = [json.loads(d["doc"]) for d in earlier.documents(page_key=page_key)]
+    new_docs = [json.loads(f["doc"]) for f, _terms in docs]
+    found = aliases.successors([(d["id"], _searchable(d)) for d in old_docs],
+                               [(d["id"], _searchable(d)) for d in new_docs])
+    first: dict[str, str] = {}
+    for d in old_docs:
+        target = found.get(d["id"])
+        if target is not None and d.get("added"):
+            first[target] = min(first.get(target, d["added"]), d["added"])
+    for (fields, _terms), doc in zip(docs, new_docs, strict=True):
+        if doc["id"] in first and doc.get("added") != first[doc["id"]]:
+            fields["doc"] = json.dumps({**doc, "added": first[doc["id"]]}, ensure_ascii=False)
+    return found
 
 
 def _searchable(doc: dict) -> str:

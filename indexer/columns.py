@@ -16,7 +16,10 @@ the index keeps, next to its own files, ``columns/<segment id>/``:
   ``own_val.npy`` the regions it names itself (no parents) where it names officials — CSR,
   codes into the lists in ``officials.json``; read only by the officials register;
 - ``text.bin``, ``text_ptr.npy``, ``text_heads.npy``: the documents' compact texts, which
-  exact strings are checked against (:mod:`indexer.texts` owns their layout).
+  exact strings are checked against (:mod:`indexer.texts` owns their layout);
+- ``added.npy`` (int64 seconds since 1970 each document entered the index, 0 unknown), for
+  ``sort=added`` and the feeds of newly added articles; optional (segments written before it
+  sort as unknown).
 
 Segments never change once written (deletions are marked in the segment's TOC and read
 at query time), so these files are written once, right after the commit that made the
@@ -67,6 +70,8 @@ class SegmentColumns:
     leaders: list[str]
     register: RegisterColumns | None = None  # (loaded with officials=True)
     texts: texts_mod.SegmentTexts | None = None  # (written with the columns; loaded by load_texts)
+    added: np.ndarray | None = None  # int64 seconds since 1970 each entered the index; 0 unknown
+
 
     def __len__(self) -> int:
         return len(self.day)
@@ -142,9 +147,24 @@ def compute(reader) -> SegmentColumns:
                 names[slug] = _json.loads(reader.stored_fields(int(ids[0]))["doc"]).get("paper_name", slug)
     region_ptr, region_val, regions = _multi(reader, "region_path", n)
     leader_ptr, leader_val, leaders = _multi(reader, "leaders", n)
+    added = np.zeros(n, dtype=np.int64)
+
+    def note_added(d: int, doc: dict) -> None:
+        added[d] = added_seconds(doc.get("added"))
+
+    found_texts = texts_mod.compute(reader, note_added)
     return SegmentColumns(day, page, seq, paper, region_ptr, region_val, leader_ptr, leader_val,
                           papers, names, regions, leaders, _register_columns(reader, leader_ptr),
-                          texts_mod.compute(reader))
+                          found_texts, added)
+
+
+def added_seconds(stamp: str | None) -> int:
+    """Seconds since 1970 of an article's ``added`` time (ISO, with its offset); 0 when the
+    article has none (indexed before articles recorded it)."""
+    try:
+        return int(dt.datetime.fromisoformat(stamp).timestamp()) if stamp else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 @dataclass
@@ -217,6 +237,8 @@ def save(generation: Path, segment_id: str, cols: SegmentColumns) -> None:
         {"names": reg.names, "titles": reg.titles, "regions": reg.regions}, ensure_ascii=False), encoding="utf-8")
     if cols.texts is not None:
         texts_mod.save(tmp, cols.texts)
+    if cols.added is not None:
+        np.save(tmp / "added.npy", cols.added, allow_pickle=False)
     os.replace(tmp, final)
 
 
@@ -240,8 +262,13 @@ def load(generation: Path, segment_id: str, doc_count: int, officials: bool = Fa
         return None
     if len(arrays["day"]) != doc_count:
         return None
+    try:  # (optional: segments written before articles recorded the time they were added)
+        added = np.load(folder / "added.npy", mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        added = None
     return SegmentColumns(**arrays, papers=values["papers"], paper_names=values["paper_names"],
-                          regions=values["regions"], leaders=values["leaders"], register=register)
+                          regions=values["regions"], leaders=values["leaders"], register=register,
+                          added=added if added is not None and len(added) == doc_count else None)
 
 
 def load_texts(generation: Path, segment_id: str, doc_count: int) -> texts_mod.SegmentTexts | None:

@@ -106,9 +106,10 @@ class SegmentTexts:
         return out
 
 
-def compute(reader) -> SegmentTexts:
+def compute(reader, each=None) -> SegmentTexts:
     """The compact texts of every document of a segment (deleted ones included), from the
-    stored documents."""
+    stored documents; ``each(docnum, doc)`` sees every parsed document too (the columns read
+    other values from it in the same pass)."""
     n = reader.doc_count_all()
     parts: list[bytes] = []
     ptr = np.zeros(n + 1, dtype=np.int64)
@@ -116,6 +117,8 @@ def compute(reader) -> SegmentTexts:
     at = 0
     for d in range(n):
         doc = json.loads(reader.stored_fields(d)["doc"])
+        if each is not None:
+            each(d, doc)
         whole = encode(compact(article_text(doc, "all")))
         for col, part in enumerate(("title", "lead")):
             prefix = encode(compact(article_text(doc, part)))

@@ -34,7 +34,7 @@ from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_quer
 from .reading import ReadingRoom
 from .vector import Hits, OutOfTime, VectorEvaluator, positions_in
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "added")
 FACET_NAMES = ("region", "leader", "paper", "year")
 FACET_SIZE = 50
 FACET_FIELD = {"region": "region_path", "leader": "leaders", "paper": "paper"}
@@ -472,6 +472,7 @@ class Engine:
             "kind": doc.get("kind"),
             "regions": doc.get("regions", []),
             "leaders": doc.get("leaders", []),
+            "added": doc.get("added"),
             "snippet": snippet(doc["body"], strings),
             "url": f"/article/{doc['id']}",
         }

@@ -49,7 +49,7 @@ class FacetTable:
         self.segments: dict[str, SegmentColumns] = {}
         cache = segment_cache or {}
         vocab: dict[str, dict[str, int]] = {"paper": {}, "region": {}, "leader": {}}
-        days, pages, seqs, paper_codes, live_parts = [], [], [], [], []
+        days, pages, seqs, paper_codes, live_parts, added_parts = [], [], [], [], [], []
         multi: dict[str, tuple[list, list]] = {"region": ([], []), "leader": ([], [])}
         base = {"region": 0, "leader": 0}
         for leaf, offset in reader.leaf_readers():
@@ -64,6 +64,7 @@ class FacetTable:
             for slug, name in cols.paper_names.items():
                 self.paper_names.setdefault(slug, name)
             days.append(np.asarray(cols.day))
+            added_parts.append(np.asarray(cols.added) if cols.added is not None else np.zeros(n, dtype=np.int64))
             pages.append(np.asarray(cols.page))
             seqs.append(np.asarray(cols.seq))
             paper_codes.append(_translate(cols.paper, cols.papers, vocab["paper"]))
@@ -79,6 +80,7 @@ class FacetTable:
             live_parts.append(alive)
         self.size = sum(len(d) for d in days)
         self.day = _join(days, np.int32)
+        self.added = _join(added_parts, np.int64)  # seconds since 1970; 0: indexed before this was kept
         self.page = _join(pages, np.int32)
         self.seq = _join(seqs, np.int32)
         self.paper = _join(paper_codes, np.int32)
@@ -194,10 +196,16 @@ class FacetTable:
         return key
 
     def in_order(self, docnums, sort: str, limit: int) -> list[int]:
-        """The first ``limit`` of ``docnums`` in issue order, ``newest`` or ``oldest``."""
+        """The first ``limit`` of ``docnums`` in issue order, ``newest`` or ``oldest``; or
+        ``added``: the latest added to the index first (a back-filled 1998 issue before
+        yesterday's), then newest issue first."""
         ids = _as_array(docnums)
         if not len(ids) or limit <= 0:
             return []
+        if sort == "added":
+            order = np.lexsort((ids, self.seq[ids], self.page[ids], -self.day[ids].astype(np.int64),
+                                -self.added[ids]))
+            return ids[order[:limit]].tolist()
         if self.size >= 1 << _DOC_BITS:  # the packed keys cannot hold the document number
             day = -self.day[ids] if sort == "newest" else self.day[ids]
             order = np.lexsort((ids, self.seq[ids], self.page[ids], day))

@@ -124,13 +124,16 @@ def export_csv():
 @bp.route("/feed.atom")
 def feed_atom():
     params = parse_search_args(request.args)
-    params.sort, params.page, params.per_page = "newest", 1, FEED_SIZE
+    # newly added first (a back-filled 1998 issue reaches a subscriber even when fifty newer
+    # articles match); ``updated`` is when the article entered the archive
+    params.sort, params.page, params.per_page = "added", 1, FEED_SIZE
     data = engine().search(params, searcher(), facets=False)
     base = base_url()
     entries = []
     for r in data["results"]:
-        entries.append({**r, "link": base + r["url"], "updated": f"{r['date']}T00:00:00Z",
-                        "summary": _plain(r["snippet"])})
+        published = f"{r['date']}T00:00:00Z"
+        entries.append({**r, "link": base + r["url"], "published": published,
+                        "updated": _utc(r.get("added")) or published, "summary": _plain(r["snippet"])})
     updated = max((e["updated"] for e in entries), default=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     title = "晋报检索：" + ("；".join(p for p in [params.q, *params.regions, *params.leaders] if p) or "最新文章")
     xml = render_template("feed.xml", entries=entries, updated=updated, title=title,
@@ -145,6 +148,14 @@ def opensearch():
     xml = render_template("opensearch.xml", base=base_url(),
                           icon=url_for("static", filename="favicon.svg"))
     return Response(xml_text(xml), mimetype="application/opensearchdescription+xml; charset=utf-8")
+
+
+def _utc(stamp: str | None) -> str | None:
+    """An ISO time with offset as Atom's UTC form (``…Z``); None when there is none."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None
+    except ValueError:
+        return None
 
 
 def _plain(html: str) -> str:

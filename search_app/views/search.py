@@ -122,7 +122,7 @@ def search_page():
         "numbers": [(n, page_url(args, n)) for n in range(max(1, params.page - 3), min(data["pages"], params.page + 3) + 1)],
     }
     sorts = [(s, label, url_with(args, sort=s)) for s, label in
-             (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))]
+             (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"), ("added", "新收录"))]
     return render_template(
         "search.html", data=data, args=args, params=params, chips=chips(args, params), pages=pages, sorts=sorts,
         state=search_state(args, params.page), hist=hist,
