@@ -12,3 +12,18 @@ def article_text(doc: dict) -> str:
 
 def ids_containing(docs: list[dict], needle: str) -> set[str]:
     return {d["id"] for d in docs if needle in article_text(d)}
+
+
+def indexed_sample_copy(root, gazetteer):
+    """A copy of the sample archive indexed into ``root``/index: (archive, index, HTTP client).
+    For tests that change pages and index again (the shared sample index must not change)."""
+    import shutil
+
+    from conftest import SAMPLE_ARCHIVE
+    from indexer.build import build_index
+    from search_app import create_app
+
+    archive, index = root / "archive", root / "index"
+    shutil.copytree(SAMPLE_ARCHIVE, archive)
+    build_index(archive, index, gazetteer=gazetteer)
+    return archive, index, create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()

@@ -5,13 +5,11 @@ keeps the time its text first came in."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 import xml.etree.ElementTree as ET
 
-from conftest import SAMPLE_ARCHIVE
+from helpers import indexed_sample_copy
 from indexer.build import build_index
-from search_app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OLD_PAGE = """# 榆次市召开春耕生产动员会
@@ -21,10 +19,7 @@ OLD_PAGE = """# 榆次市召开春耕生产动员会
 
 
 def test_a_back_filled_issue_reaches_the_feed_first(tmp_path, gazetteer):
-    archive, index = tmp_path / "archive", tmp_path / "index"
-    shutil.copytree(SAMPLE_ARCHIVE, archive)
-    build_index(archive, index, gazetteer=gazetteer)
-    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    archive, index, client = indexed_sample_copy(tmp_path, gazetteer)
     first = client.get("/api/search?q=生态环境&sort=added&per_page=50").get_json()["results"]
     assert first and all(r["added"] for r in first)
     time.sleep(1.1)  # (times are kept to the second)

@@ -5,12 +5,10 @@ text says where its earlier text went."""
 from __future__ import annotations
 
 import re
-import shutil
 
-from conftest import SAMPLE_ARCHIVE
+from helpers import indexed_sample_copy
 from indexer.aliases import merge, resolve, successors
 from indexer.build import build_index
-from search_app import create_app
 
 PAGE = ("taiyuan-daily", "2021-12-23", 1)
 
@@ -20,10 +18,7 @@ def _compact(text: str) -> str:
 
 
 def test_a_cited_id_follows_its_text_after_the_page_is_split_again(tmp_path, gazetteer):
-    archive, index = tmp_path / "archive", tmp_path / "index"
-    shutil.copytree(SAMPLE_ARCHIVE, archive)
-    build_index(archive, index, gazetteer=gazetteer)
-    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    archive, index, client = indexed_sample_copy(tmp_path, gazetteer)
     before = client.get("/api/search?q=&paper=taiyuan-daily&per_page=50&sort=oldest").get_json()["results"]
     before = [r for r in before if r["page"] == PAGE[2]]
     titles = {r["id"]: r["title"] for r in before}
