@@ -10,6 +10,7 @@ request a searcher from a small pool that shows the latest commit. A search runs
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 import json
 import time
 
@@ -511,7 +512,7 @@ class Engine:
             values = [{"value": v, "count": c, "selected": v in picked} for v, c in items[:FACET_SIZE]]
             shown = {v["value"] for v in values}
             values += [{"value": v, "count": counts.get(v, 0), "selected": True} for v in picked if v not in shown]
-            self._click_totals(req, name, values, docs, selection[name], len(matched))
+            self._click_totals(req, name, values, docs, counts, selection[name], len(matched))
             for v in values:
                 if name == "paper":
                     v["label"] = table.paper_names.get(v["value"], v["value"])
@@ -523,11 +524,19 @@ class Engine:
         return out
 
     def _click_totals(self, req: SearchRequest, name: str, values: list[dict], docs: np.ndarray,
-                      effective: list[str], total: int) -> None:
+                      counts: Counter, effective: list[str], total: int) -> None:
         """Set ``total_after`` (and ``adds``) on each value of one facet. ``docs``: the
-        matches of the words and of the other facets' filters; the click gives the filter
-        :func:`click_filter` says, and its total is counted over ``docs``."""
-        table, parent = req.table, self.gazetteer.parent
+        matches of the words and of the other facets' filters (``counts``: the facet counted
+        over them); the click gives the filter :func:`click_filter` says, and its total is
+        counted over ``docs``."""
+        table = req.table
+        known: dict[str, str | None] = {}
+
+        def parent(region: str) -> str | None:  # (asked many times per value)
+            if region not in known:
+                known[region] = self.gazetteer.parent(region)
+            return known[region]
+
         if not effective:  # no value chosen: the click filters by the value alone
             for v in values:
                 v["total_after"], v["adds"] = v["count"], None
@@ -543,25 +552,26 @@ class Engine:
         rest_counts: dict[frozenset[str], Any] = {}
         for v in values:
             value = v["value"]
-            after = self.click_filter(name, req.params, value)
+            after = self.click_filter(name, req.params, value, parent)
             if value in after and value not in effective:  # one more value: kept ones, plus this
                 kept = after - {value}
-                if kept not in rest_counts:
+                if kept not in rest_counts:  # the value's articles outside the kept ones
                     mask = having(kept) if kept else np.zeros(len(docs), dtype=bool)
-                    rest_counts[kept] = (int(mask.sum()), table.count(docs[~mask], name))
+                    rest_counts[kept] = (int(mask.sum()), counts - table.count(docs[mask], name))
                 base, rest = rest_counts[kept]
                 v["total_after"] = base + rest.get(value, 0)
                 adds = not (replaced_by_click(effective, value, parent) if name == "region" else False)
                 v["adds"] = v["total_after"] - total if adds else None
-            else:  # a removal or a broadening
-                v["total_after"] = int(having(after).sum()) if after else len(docs)
+            else:  # a removal or a broadening (one value left: its count over docs)
+                v["total_after"] = len(docs) if not after else counts.get(next(iter(after)), 0) \
+                    if len(after) == 1 else int(having(after).sum())
                 v["adds"] = None
 
-    def click_filter(self, name: str, params: SearchParams, value: str) -> frozenset[str]:
+    def click_filter(self, name: str, params: SearchParams, value: str, parent=None) -> frozenset[str]:
         """The values of facet ``name`` that filter after a click on ``value``."""
         if name == "region":
-            return frozenset(effective_regions(click_regions(params.regions, value, self.gazetteer.parent),
-                                               self.gazetteer.parent))
+            parent = parent or self.gazetteer.parent
+            return frozenset(effective_regions(click_regions(params.regions, value, parent), parent))
         current = {"leader": params.leaders, "paper": params.papers, "year": params.years}[name]
         return frozenset(v for v in current if v != value) if value in current else frozenset([*current, value])
 
