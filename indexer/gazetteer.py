@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .history import Change, changes_of, former_names, load_history
+from .history import Change, changes_of, former_names, load_history, meant_on, reused_names
 
 SHANXI = "山西省"
 DEFAULT_PATH = Path(__file__).parent / "data" / "china_divisions.csv"
@@ -90,6 +90,7 @@ class Gazetteer:
             if d.parent_code and d.level != "province" and d.parent_code != d.code:
                 self._children[d.parent_code].append(d)
         self._short: dict[str, list[Division]] | None = None
+        self._reused: dict[str, list[tuple[str, str]]] | None = None
         self._former: dict[str, list[Division]] = {}
         self._province_names: frozenset[str] = frozenset(
             n for d in divisions if d.level == "province"
@@ -172,6 +173,22 @@ class Gazetteer:
             d = self._short[term][0]
             return d, not d.ambiguous
         return None
+
+    def meant_on(self, name: str, date: str | None) -> Division | None:
+        """The division a current name meant in an article of ``date`` when that was another
+        one (a 1995 article's 忻州市 is today's 忻府区); None when it meant the same."""
+        if self._reused is None:
+            self._reused = reused_names(self.history, {d.name for d in self.divisions})
+        code = meant_on(self._reused.get(name, []), date or "")
+        found = self.by_code(code) if code else None
+        return found if found is not None and found.name != name else None
+
+    def names_over_time(self, division: Division) -> list[str]:
+        """Every name the division went by: its former names and the reused names that meant it."""
+        if self._reused is None:
+            self._reused = reused_names(self.history, {d.name for d in self.divisions})
+        reused = [n for n, entries in self._reused.items() if any(code == division.code for _d, code in entries)]
+        return [*division.former_names, *(n for n in reused if n not in division.former_names)]
 
     def changes_of(self, division: Division) -> list[Change]:
         """The dated changes that made or renamed ``division`` (its names over time)."""

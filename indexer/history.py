@@ -79,3 +79,24 @@ def changes_of(history: list[Change], code: str, names: set[str]) -> list[Change
     """The changes that made or touched the division ``code`` (by successor code, or by its
     current names), in date order — its names over time."""
     return [c for c in history if code in c.successor_codes or c.new_name in names or c.old_name in names]
+
+
+def reused_names(history: list[Change], current_names: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """Names a current division bears that named *another* division until a date (忻州市 was
+    the county-level city now 忻府区 until 2000-06-14): name -> [(date it ended, that
+    division's successor code)], in date order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for c in history:
+        if c.ends_name and c.old_name in current_names and len(c.successor_codes) == 1:
+            out.setdefault(c.old_name, []).append((c.date, c.successor_codes[0]))
+    return out
+
+
+def meant_on(entries: list[tuple[str, str]], date: str) -> str | None:
+    """Which division (successor code) a reused name meant in an article of ``date``: the
+    first change after that date says what the name still named; None when the name already
+    meant today's division. A change dated only by year or month counts from its start."""
+    for until, code in entries:
+        if date and date < until:
+            return code
+    return None

@@ -17,11 +17,12 @@ from .gazetteer import Gazetteer
 from .parse import PageInfo, parse_page
 
 
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 """Bump when the parser or the extractors change what a page yields: ``jinbao index`` then
 re-parses every page (an index must not keep articles cut by an older parser). 1: issues 3–8;
 2: page furniture, web layouts, round-ups, run-in headlines, captions, reporters, session roles
-and titles after names (issue 12)."""
+and titles after names (issue 12); 3: Shanxi's former place names tag today's divisions, read
+as of the article's date (issue 16)."""
 
 
 @dataclass
@@ -43,8 +44,20 @@ class Enricher:
         titles = extract_leaders(text)
         article.leader_titles = titles
         article.leaders = list(titles)
-        article.regions = extract_regions(text, self.gazetteer, home_region,
-                                          exclude=[*article.leaders, *article.reporters])
+        regions = extract_regions(text, self.gazetteer, home_region, exclude=[*article.leaders, *article.reporters])
+        article.regions = regions_on_date(regions, text, article.date, self.gazetteer)
+
+
+def regions_on_date(regions: list[str], text: str, date: str | None, gazetteer: Gazetteer) -> list[str]:
+    """The regions as the article's date reads them: a name printed in full that meant another
+    division then (忻州市 in 1995: the county-level city, today 忻府区) is that division."""
+    out: list[str] = []
+    for name in regions:
+        then = gazetteer.meant_on(name, date) if name in text else None
+        chosen = then.name if then is not None else name
+        if chosen not in out:
+            out.append(chosen)
+    return out
 
 
 def parse_text(

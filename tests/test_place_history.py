@@ -57,6 +57,12 @@ PAGE_1998 = """# 榆次市召开春耕生产动员会
 """
 
 
+PAGE_1995 = """# 忻州市举行经贸洽谈会
+
+本报讯（记者 李文明）3月7日，忻州市在市区举行1995年经贸洽谈会，签约项目二十余个。临汾市、原平县的客商也参加了洽谈。
+"""
+
+
 @pytest.fixture(scope="module")
 def old_issue(tmp_path_factory, gazetteer):
     """The sample archive plus a 1998 issue printed in the old place names."""
@@ -66,6 +72,10 @@ def old_issue(tmp_path_factory, gazetteer):
     page = archive / "jinzhong-daily" / "1998-05-12" / "01.txt"
     page.parent.mkdir()
     page.write_text(PAGE_1998, encoding="utf-8")
+    for date, text in (("1995-03-08", PAGE_1995), ("2010-03-08", PAGE_1995.replace("1995", "2010"))):
+        other = archive / "jinzhong-daily" / date / "01.txt"
+        other.parent.mkdir()
+        other.write_text(text, encoding="utf-8")
     build_index(archive, index, gazetteer=gazetteer)
     return create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
 
@@ -121,3 +131,17 @@ def test_a_gazetteer_without_history_still_loads(tmp_path):
                     "in_nbs_2022,province\n140000,山西省,province,province,,,山西,,,,山西省\n", encoding="utf-8")
     g = Gazetteer.load(path)
     assert g.history == [] and g.get("山西省") is not None
+
+
+def test_a_reused_name_is_read_as_of_the_articles_date(old_issue, gazetteer):
+    """忻州市 and 临汾市 were county-level cities (today 忻府区, 尧都区) until 2000: a 1995
+    article naming them is tagged with those; the same text in 2010 names the prefectures."""
+    assert gazetteer.meant_on("忻州市", "1995-03-08").name == "忻府区"
+    assert gazetteer.meant_on("忻州市", "2010-03-08") is None
+    found = {r["date"]: r for r in old_issue.get("/api/search?q=经贸洽谈会").get_json()["results"]}
+    then = old_issue.get(f"/api/articles/{found['1995-03-08']['id']}").get_json()
+    later = old_issue.get(f"/api/articles/{found['2010-03-08']['id']}").get_json()
+    assert {"忻府区", "尧都区"} <= set(then["regions"]) and "忻州市" not in then["regions"]
+    assert {"忻州市", "临汾市"} <= set(later["regions"]) and "忻府区" not in later["regions"]
+    page = old_issue.get(f"/article/{then['id']}").get_data(as_text=True)
+    assert "忻州市（今忻府区）" in page

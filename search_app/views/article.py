@@ -72,7 +72,7 @@ def region_labels(doc: dict) -> dict[str, str]:
     out = {}
     for region in doc.get("regions", []):
         division = gazetteer.get(region)
-        printed = [f for f in (division.former_names if division else ()) if f in text]
+        printed = [f for f in (gazetteer.names_over_time(division) if division else ()) if f in text]
         out[region] = f"{printed[0]}（今{region}）" if printed and region not in text else region
     return out
 
