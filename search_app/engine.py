@@ -364,7 +364,9 @@ class Engine:
     def expansions(self, parsed: ParsedQuery) -> list[dict[str, Any]]:
         """Every place name a query term also searches, said to the reader (nothing matches
         silently): a former name's current name (今名), a short name's full name (全称), a
-        current name's former names (旧称: articles printing them are tagged with it)."""
+        current name's former names (旧称: articles printing them are tagged with it), and the
+        articles tagged with the division (地区标注: they may say only 我市/我区 in their own
+        paper, a short or a former name)."""
         out: list[dict[str, Any]] = []
         for group in parsed.groups:
             for term in group:
@@ -379,6 +381,8 @@ class Engine:
                     out.append({"typed": term.text, "also": [division.name], "why": why})
                 elif unambiguous and division.former_names:
                     out.append({"typed": term.text, "also": list(division.former_names), "why": "旧称"})
+                if unambiguous and not term.title_only:  # (query.term_query: the region tag matches too)
+                    out.append({"typed": term.text, "also": [division.name], "why": "地区标注"})
         return out
 
     def _search(self, req: SearchRequest, started: float, with_facets: bool) -> dict[str, Any]:

@@ -110,6 +110,9 @@ def test_the_current_name_finds_the_former_one_and_says_so(old_issue):
     assert any(e["why"] == "旧称" and "榆次市" in e["also"] for e in data["expansions"])
     old = [r for r in data["results"] if r["date"] == "1998-05-12"]
     assert old and "<mark>榆次市</mark>" in old[0]["snippet"]
+    # the region tag matches too (an article may say only 我区): said as well
+    assert {"typed": "榆次区", "also": ["榆次区"], "why": "地区标注"} in data["expansions"]
+    assert "标注为“榆次区”的文章" in old_issue.get("/?q=榆次区").get_data(as_text=True)
 
 
 def test_region_pages_for_former_names(old_issue):
