@@ -24,13 +24,15 @@ def gaps(dates: Iterable[str]) -> list[tuple[str, str]]:
     if not held:
         return []
     out: list[tuple[str, str]] = []
+    in_run = False  # the month before was missing too
     for month in month_range(min(held), max(held)):
         if month in held:
-            continue
-        if out and month_range(out[-1][1], month)[1:] == [month]:
+            in_run = False
+        elif in_run:
             out[-1] = (out[-1][0], month)
         else:
             out.append((month, month))
+            in_run = True
     return out
 
 

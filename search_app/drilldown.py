@@ -20,11 +20,6 @@ from collections.abc import Callable, Sequence
 Parent = Callable[[str], "str | None"]
 
 
-def _nested(a: str, b: str, parent: Parent) -> bool:
-    """Whether one of two regions lies inside the other (two levels: prefecture › county)."""
-    return a != b and (parent(a) == b or parent(b) == a)
-
-
 def effective_regions(regions: Sequence[str], parent: Parent) -> list[str]:
     """The chosen regions that filter: a region with a chosen region inside it is only a
     crumb of the trail (``[晋中市, 左权县]`` filters by 左权县)."""
@@ -57,8 +52,3 @@ def click_regions(regions: Sequence[str], value: str, parent: Parent) -> list[st
         return [r for r in chosen if r not in inside] + [value]
     return [*chosen, value]
 
-
-def replaced_by_click(effective: Sequence[str], value: str, parent: Parent) -> frozenset[str]:
-    """The effective regions a click on an unchosen ``value`` replaces (nested with it):
-    empty for a plain OR addition."""
-    return frozenset(r for r in effective if _nested(r, value, parent))

@@ -10,9 +10,9 @@ request a searcher from a small pool that shows the latest commit. A search runs
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 import json
 import time
+from collections import Counter
 
 import numpy as np
 from dataclasses import dataclass, field, replace
@@ -27,7 +27,7 @@ from indexer.gazetteer import Gazetteer
 
 from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
-from .drilldown import click_regions, effective_regions, replaced_by_click
+from .drilldown import click_regions, effective_regions
 from .facets import FacetTable, month_histogram
 from .handle import IndexHandle
 from .highlight import highlight_all, snippet
@@ -564,8 +564,8 @@ class Engine:
                     rest_counts[kept] = (int(mask.sum()), counts - table.count(docs[mask], name))
                 base, rest = rest_counts[kept]
                 v["total_after"] = base + rest.get(value, 0)
-                adds = not (replaced_by_click(effective, value, parent) if name == "region" else False)
-                v["adds"] = v["total_after"] - total if adds else None
+                # an OR when every chosen value stays (a county under its city replaces the city)
+                v["adds"] = v["total_after"] - total if kept == frozenset(effective) else None
             else:  # a removal or a broadening (one value left: its count over docs)
                 v["total_after"] = len(docs) if not after else counts.get(next(iter(after)), 0) \
                     if len(after) == 1 else int(having(after).sum())
