@@ -235,3 +235,30 @@ def _read_each_file_once(result: ScanResult) -> None:
 def content_hash(text: str) -> str:
     """Hash of the decoded page text: re-encoding a page doesn't count as a change."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def archive_from_manifest(manifest: Path, pages_dir: Path, dest: Path) -> Path:
+    """Lay out loose pages (``pages_dir/FILE`` with a ``manifest.csv`` row each: file,
+    paper_slug, paper_name, home_region, issue_date, page) as an archive under ``dest``.
+
+    The development and blind page sets are kept as loose files with a manifest, the way
+    they were collected; the indexer reads archives. Two rows naming the same page of the
+    same issue, or a row whose file is missing, raise ValueError naming the row."""
+    import csv
+
+    seen: dict[Path, str] = {}
+    with manifest.open(encoding="utf-8") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            source = pages_dir / row["file"]
+            if not source.is_file():
+                raise ValueError(f"{manifest}:{n}: no page file {source}")
+            paper = dest / row["paper_slug"]
+            target = paper / row["issue_date"] / f"{int(row['page']):02d}.txt"
+            if target in seen:
+                raise ValueError(f"{manifest}:{n}: {row['file']} is the same page as {seen[target]}")
+            seen[target] = row["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            home = f'\nhome_region = "{row["home_region"]}"' if row.get("home_region") else ""
+            (paper / "paper.toml").write_text(f'name = "{row["paper_name"]}"{home}\n', encoding="utf-8")
+            target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return dest

@@ -148,8 +148,10 @@ def article_document(article: Article, page_key: str, page_hash: str, gazetteer:
                      added: str | None = None) -> dict:
     """The Whoosh document for one article; ``added``: when it entered the index (ISO time)."""
     head = " ".join([article.title or "", *article.subtitles]).strip()
-    # fragments printed elsewhere on the page, a notice's signature and photo captions are searchable too
-    text = "\n".join([article.body, *article.fragments, article.signature or "", *article.captions]).strip()
+    # fragments printed elsewhere on the page, a notice's signature, the byline and photo captions are
+    # searchable too (a reader looks for a reporter's or a signed author's articles by name)
+    text = "\n".join([article.body, *article.fragments, article.signature or "", article.byline or "",
+                      *article.captions]).strip()
     order_asc, order_desc = issue_order_keys(article.date, article.page, article.seq)
     return {
         "order_asc": order_asc,

@@ -133,9 +133,12 @@ def _eval_entities(sets):
               help="Search this index (default: build the archive into a temporary index).")
 @click.option("--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Archive the judgments refer to (default: the bundled sample archive).")
+@click.option("--pages", "pages_set", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Loose pages with a manifest.csv and pages/ (e.g. tests/data/devpages), laid out as the archive.")
 @click.option("--baseline", is_flag=True, help="Also score plain Whoosh + jieba's ChineseAnalyzer on the same queries.")
 @click.option("--details", is_flag=True, help="One line per query.")
-def eval_search_cmd(queries: Path, index_dir: Path | None, archive: Path | None, baseline: bool, details: bool) -> None:
+def eval_search_cmd(queries: Path, index_dir: Path | None, archive: Path | None, pages_set: Path | None,
+                    baseline: bool, details: bool) -> None:
     """nDCG@10, must-find recall and MRR per query kind, through the real /api/search."""
     import tempfile
 
@@ -146,6 +149,15 @@ def eval_search_cmd(queries: Path, index_dir: Path | None, archive: Path | None,
 
     judged = load_queries(queries)
     with tempfile.TemporaryDirectory() as tmp:
+        if pages_set is not None:
+            if archive is not None:
+                raise click.UsageError("give --archive or --pages, not both")
+            from .archive import archive_from_manifest
+
+            try:
+                archive = archive_from_manifest(pages_set / "manifest.csv", pages_set / "pages", Path(tmp) / "archive")
+            except (OSError, ValueError) as exc:
+                raise click.BadParameter(str(exc), param_hint="--pages") from exc
         if index_dir is None:
             index_dir = Path(tmp) / "index"
             summary = build_index(archive or sample_archive(), index_dir)

@@ -17,12 +17,13 @@ from .gazetteer import Gazetteer
 from .parse import PageInfo, parse_page
 
 
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 """Bump when the parser or the extractors change what a page yields: ``jinbao index`` then
 re-parses every page (an index must not keep articles cut by an older parser). 1: issues 3–8;
 2: page furniture, web layouts, round-ups, run-in headlines, captions, reporters, session roles
 and titles after names (issue 12); 3: Shanxi's former place names tag today's divisions, read
-as of the article's date (issue 16)."""
+as of the article's date (issue 16); 4: the byline (记者…, a signed author's title and name) is
+searchable text (issue 17)."""
 
 
 @dataclass

@@ -53,7 +53,7 @@ def article_text(doc: dict, part: str) -> str:
         return head
     if part == "lead":
         return head + doc["body"][:LEAD_CHARS]
-    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or ""])
+    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or "", doc.get("byline") or ""])
 
 
 def encode(text: str) -> bytes:

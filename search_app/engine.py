@@ -23,6 +23,7 @@ from whoosh import collectors
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer import segment
 from indexer.gazetteer import Gazetteer
 
 from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
@@ -30,8 +31,13 @@ from .cache import ResultCache
 from .drilldown import click_regions, effective_regions
 from .facets import FacetTable, month_histogram
 from .handle import IndexHandle
+from .partial import ENOUGH, LooseReading, loose_reading
 from .highlight import highlight_all, snippet
-from .query import ParsedQuery, QueryError, QueryHints, parse_query, rerank_queries, to_whoosh
+from . import standalone
+from .abbreviations import GAP
+from .query import (
+    ParsedQuery, QueryError, QueryHints, abbreviation_expansions, is_single_char, join_pinyin, parse_query, rerank_queries, to_whoosh,
+)
 from .reading import ReadingRoom
 from .vector import Hits, OutOfTime, VectorEvaluator, positions_in
 
@@ -83,6 +89,19 @@ class SearchParams:
 
     def without_filters(self) -> SearchParams:
         return replace(self, regions=[], leaders=[], papers=[], years=[], date_from=None, date_to=None)
+
+
+@dataclass
+class PartialMatches:
+    """The articles that hold part of the query (not all of it), in their listed order, and
+    what each string of the loose reading matched (to say what an article lacks)."""
+
+    reading: LooseReading
+    ids: np.ndarray
+    found: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 @dataclass
@@ -152,8 +171,8 @@ class Engine:
     def table(self, searcher: Searcher) -> FacetTable:
         return self.index.table(searcher)
 
-    def hints(self) -> QueryHints:
-        return self.index.hints()
+    def hints(self, searcher: Searcher | None = None) -> QueryHints:
+        return self.index.hints(searcher)
 
     def evaluator(self, searcher: Searcher) -> VectorEvaluator:
         """An evaluator for one request, with the engine's time limit starting now."""
@@ -231,9 +250,10 @@ class Engine:
 
     def request(self, params: SearchParams, searcher: Searcher, parsed: ParsedQuery | None = None) -> SearchRequest:
         """A search ready to run: the query compiled once, its evaluator, its deadline."""
-        parsed = parsed if parsed is not None else parse_query(params.q)
+        hints = self.hints(searcher)
+        parsed = join_pinyin(parsed if parsed is not None else parse_query(params.q), hints)
         evaluator = self.evaluator(searcher)
-        return SearchRequest(params=params, parsed=parsed, main=to_whoosh(parsed, self.hints()),
+        return SearchRequest(params=params, parsed=parsed, main=to_whoosh(parsed, hints),
                              flt=self.filter_query(params), searcher=searcher, evaluator=evaluator,
                              table=self.table(searcher), deadline=time.perf_counter() + self.time_limit,
                              time_limit=self.time_limit)
@@ -304,6 +324,9 @@ class Engine:
 
         depth = max(limit, RERANK_DEPTH)
         found = self._scored(req)
+        char = _single_char(req.parsed)
+        if char is not None and found is not None and len(found):
+            found = self._word_uses_first(req, found, char)
         if found is not None:
             every = found.ids
             top = _top(found, day, depth)
@@ -331,6 +354,28 @@ class Engine:
         except OutOfTime:
             req.timed_out = True
             return None
+
+    def _word_uses_first(self, req: SearchRequest, found: Hits, char: str) -> Hits:
+        """A one-character query: the articles where the character stands as a word rank
+        first (:mod:`search_app.standalone`; the newest :data:`~search_app.standalone.CHECKED`
+        matches are read)."""
+        freq = segment.current().jieba.FREQ
+
+        def is_word(w: str) -> bool:
+            return (freq.get(w) or 0) > 0
+
+        day = req.table.day
+        checked = np.sort(np.argsort(-day[found.ids].astype(np.int64), kind="stable")[:standalone.CHECKED])
+        leaves = req.evaluator.leaves
+        offsets = np.array([offset for _leaf, offset in leaves], dtype=np.int64)
+        texts = self.index.texts
+        uses = np.zeros(len(checked), dtype=np.int64)
+        for i, docnum in enumerate(found.ids[checked].tolist()):
+            leaf, offset = leaves[int(np.searchsorted(offsets, docnum, side="right")) - 1]
+            uses[i] = standalone.word_uses(texts.get(leaf, docnum - offset, "all"), char, is_word)
+        scores = found.scores.copy()
+        scores[checked] += standalone.boosts(uses)
+        return Hits(found.ids, scores)
 
     def _scored_by_whoosh(self, req: SearchRequest, depth: int) -> tuple[dict[int, float], np.ndarray]:
         """The top ``depth`` scores and the matches Whoosh's collector reaches within a
@@ -361,17 +406,60 @@ class Engine:
                 extras[docnum] = extras.get(docnum, 0.0) + weight * score
         return extras
 
-    def expansions(self, parsed: ParsedQuery) -> list[dict[str, Any]]:
+    def _partial(self, req: SearchRequest, strict: np.ndarray) -> PartialMatches | None:
+        """The articles holding most of the query's words (:mod:`search_app.partial`) that
+        the strict reading did not find, when it found fewer than :data:`ENOUGH`; listed by
+        how much of the query they hold, then by score (or in the requested order)."""
+        reading = loose_reading(req.parsed)
+        if reading is None or len(strict) >= ENOUGH:
+            return None
+        ev, hints, table = req.evaluator, self.hints(req.searcher), req.table
+        try:
+            found = {s: ev.ids(q) for s, q in reading.queries(hints).items()}
+            coverage = reading.coverage(found, ev.size)
+            ids = np.flatnonzero(coverage >= reading.needed - 1e-9)
+            if len(strict) and len(ids):
+                ids = ids[~positions_in(ids, strict, ev.size)]
+            for q in (reading.required_query(hints), req.flt):
+                if q is not None and len(ids):
+                    ids = ev.ids(q, ids)
+            excluded = reading.excluded_query(hints)
+            if excluded is not None and len(ids):
+                negative = ev.ids(excluded, ids)
+                if len(negative):
+                    ids = ids[~positions_in(ids, negative, ev.size)]
+            if req.params.sort != "relevance":
+                return PartialMatches(reading, np.asarray(table.in_order(ids, req.params.sort, len(ids)),
+                                                          dtype=np.int64), found)
+            scored = ev.hits(reading.scoring_query(), ids)
+        except OutOfTime:
+            req.timed_out = True
+            return None
+        scores = np.zeros(len(ids))
+        if len(scored):
+            scores[np.searchsorted(ids, scored.ids)] = scored.scores
+        order = np.lexsort((ids, -table.day[ids].astype(np.int64), -np.round(scores, 6), -coverage[ids]))
+        return PartialMatches(reading, ids[order], found)
+
+    def expansions(self, parsed: ParsedQuery, searcher: Searcher | None = None) -> list[dict[str, Any]]:
         """Every place name a query term also searches, said to the reader (nothing matches
         silently): a former name's current name (今名), a short name's full name (全称), a
         current name's former names (旧称: articles printing them are tagged with it), and the
         articles tagged with the division (地区标注: they may say only 我市/我区 in their own
         paper, a short or a former name)."""
         out: list[dict[str, Any]] = []
+        hints = self.hints(searcher)
         for group in parsed.groups:
             for term in group:
                 if term.exact:
                     continue
+                names = hints.pinyin(term.text)
+                if names:
+                    out.append({"typed": term.text, "also": names, "why": "拼音"})
+                    continue
+                for scope, forms in abbreviation_expansions(term, hints).items():
+                    out.append({"typed": scope or term.text, "also": [e.form.text for e in forms],
+                                "why": forms[0].why, "sources": [e.source for e in forms]})
                 found = self.gazetteer.resolve_place(term.text)
                 if found is None:
                     continue
@@ -390,19 +478,35 @@ class Engine:
         start = (params.page - 1) * params.per_page
         ranked, matched = self._ranked(req, start + params.per_page)
         total = len(matched)
-        expansions = self.expansions(parsed)
-        strings = sorted({*parsed.highlight_strings(), *(n for e in expansions for n in e["also"])}, key=len, reverse=True)
+        expansions = self.expansions(parsed, req.searcher)
+        strings = sorted({*parsed.highlight_strings(),
+                          *(p for e in expansions for n in e["also"] for p in n.split(GAP) if p)}, key=len, reverse=True)
         results = self._results(req, ranked[start:], strings)
+        partial = self._partial(req, matched)
+        listed = total + (len(partial) if partial else 0)
+        partial_results: list[dict[str, Any]] = []
+        if partial and len(results) < params.per_page:
+            first = max(0, start - total)
+            loose = [int(n) for n in partial.ids[first:first + params.per_page - len(results)]]
+            shown = sorted({*strings, *partial.reading.strings()}, key=len, reverse=True)
+            for n, result in zip(loose, self._results(req, loose, shown), strict=True):
+                result["missing"] = partial.reading.missing(n, partial.found)
+                partial_results.append(result)
         data: dict[str, Any] = {
             "q": params.q,
             "total": total,
             "page": params.page,
             "per_page": params.per_page,
-            "pages": max(1, -(-total // params.per_page)),
+            "pages": max(1, -(-listed // params.per_page)),
             "sort": params.sort,
             "tokens": parsed.tokens(),
             "expansions": expansions,
             "results": results,
+            # articles holding part of the query, listed after the strict matches (not in
+            # ``total``, ``results``, the facets or the exports: those are articles with every word)
+            "partial": None if not partial else {
+                "total": len(partial), "words": partial.reading.words(),
+                "needed": partial.reading.needed, "of": len(partial.reading.units), "results": partial_results},
         }
         if with_facets:
             data["facets"] = self._facets(req, matched)
@@ -578,6 +682,15 @@ class Engine:
             return frozenset(effective_regions(click_regions(params.regions, value, parent), parent))
         current = {"leader": params.leaders, "paper": params.papers, "year": params.years}[name]
         return frozenset(v for v in current if v != value) if value in current else frozenset([*current, value])
+
+
+def _single_char(parsed: ParsedQuery) -> str | None:
+    """The character of a query that is one character and nothing else (晋)."""
+    if len(parsed.groups) == 1 and len(parsed.groups[0]) == 1 and not parsed.excluded:
+        text = parsed.groups[0][0].text
+        if is_single_char(text):
+            return text
+    return None
 
 
 def near_names(term: str, names: dict[str, Any], limit: int = 3) -> list[str]:

@@ -89,7 +89,8 @@ def run_query(query: dict[str, Any], search: SearchFn, docs: list[dict[str, Any]
     if status != 200:
         result.error = f"HTTP {status}: {data.get('error')}"
         return result
-    ranked = [r["id"] for r in data["results"]]
+    # the articles holding part of the query are listed after those holding all of it
+    ranked = [r["id"] for r in [*data["results"], *((data.get("partial") or {}).get("results") or [])]]
     result.top = ranked[:10]
     result.excluded_returned = sorted(excluded & set(ranked))
     if not grades:  # must return nothing

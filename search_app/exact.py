@@ -11,6 +11,7 @@ the substring test is as exact and cheaper.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -218,9 +219,45 @@ class ExactString(wq.Query):
     def estimate_min_size(self, ixreader) -> int:
         return self._candidates().estimate_min_size(ixreader)
 
+    def holds(self, text: str) -> bool:
+        """Whether a compact text contains the string."""
+        return self.needle in text
+
+    def check(self, texts: TextCache, searcher, docnums: np.ndarray) -> np.ndarray:
+        """For each of a leaf searcher's documents, whether its text holds the string."""
+        return texts.contains(searcher, docnums, self.needle, self.part)
+
     def matcher(self, searcher, context=None):
         child = self._candidates(searcher.reader()).matcher(searcher, context)
         if not child.is_active() or not self.verify:
             return child
-        needle, part, texts = self.needle, self.part, texts_of(searcher)
-        return VerifyMatcher(child, lambda docnum: needle in texts.get(searcher, docnum, part))
+        part, texts = self.part, texts_of(searcher)
+        return VerifyMatcher(child, lambda docnum: self.holds(texts.get(searcher, docnum, part)))
+
+
+class SlotString(ExactString):
+    """Articles whose text holds literal parts in order with a short gap between them, as a
+    regular expression says (:meth:`search_app.abbreviations.Form.pattern`: 政协…市委员会):
+    the parts' bigrams give the candidates, the compact text decides."""
+
+    def __init__(self, fieldname: str, text: str, parts: tuple[str, ...], pattern: re.Pattern[str],
+                 part: str = "all", boost: float = 1.0) -> None:
+        super().__init__(fieldname, text, part, boost)
+        self.pattern = pattern
+        self.grams = [g for p in parts for g in bigrams_of(p)]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SlotString) and super().__eq__(other) and self.pattern == other.pattern
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), self.pattern.pattern))
+
+    def __repr__(self) -> str:
+        return f"SlotString({self.fieldname!r}, {self.text!r}, part={self.part!r})"
+
+    def holds(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+    def check(self, texts: TextCache, searcher, docnums: np.ndarray) -> np.ndarray:
+        return np.fromiter((self.holds(texts.get(searcher, d, self.part)) for d in docnums.tolist()),
+                           dtype=bool, count=len(docnums))

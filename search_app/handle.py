@@ -28,6 +28,9 @@ from indexer.indexdir import (
 )
 from indexer.register import REGISTER_FILE, load_register
 
+from .abbreviations import AbbreviationTable
+from .chargrams import CharGrams
+from .pinyin import PinyinNames
 from .exact import TextCache
 from .facets import FacetTable
 from .postings import PostingCache
@@ -37,6 +40,11 @@ from .vector import VectorEvaluator
 
 IDLE_SEARCHERS = 4
 """Searchers kept open between requests (one per server thread is enough)."""
+
+
+def _without_level(name: str) -> str | None:
+    """尧都区 -> 尧都: the name readers type in pinyin without the level (yaodu)."""
+    return name[:-1] if len(name) >= 3 and name[-1] in "市县区" else None
 
 
 def _close_all(searchers: list[Searcher]) -> None:
@@ -57,6 +65,9 @@ class IndexHandle:
         self.lengths = SegmentLengths()
         self.postings = PostingCache()
         self.texts = TextCache(locate=lambda: self.active)
+        self.abbreviations = AbbreviationTable.load()
+        self.char_grams = CharGrams()
+        self._pinyin: tuple[object, PinyinNames] | None = None
         self.weighting = CachedLengthBM25F(self.lengths)
         self.gazetteer = gazetteer or Gazetteer.load()
         self._lock = threading.Lock()
@@ -93,6 +104,18 @@ class IndexHandle:
             segment.ensure(read_userdict(self.active), base=self.index_dir / JIEBA_BASE_DIR)
             self._register = load_register(self.active)
             self._meta_key = key
+
+    def pinyin(self) -> PinyinNames:
+        """Officials of the register and Shanxi's places by pinyin (:mod:`search_app.pinyin`),
+        built again when the register is."""
+        self.refresh_dictionary()
+        key = self._meta_key
+        if self._pinyin is None or self._pinyin[0] != key:
+            places = [(w, d.name) for d in self.gazetteer.divisions
+                      if d.is_shanxi and d.level != "province" and not d.is_functional_zone
+                      for w in (d.name, d.short_name, _without_level(d.name)) if w]
+            self._pinyin = (key, PinyinNames([*((n, n) for n in self._register), *places]))
+        return self._pinyin[1]
 
     def aliases(self) -> dict[str, str]:
         """Earlier article ids -> where their texts went (:mod:`indexer.aliases`), read again
@@ -178,14 +201,26 @@ class IndexHandle:
     def paper_names(self) -> dict[str, str]:
         return self._table.paper_names if self._table else {}
 
-    def hints(self) -> QueryHints:
-        """Gazetteer and officials register as seen by the query builder."""
+    def hints(self, searcher: Searcher | None = None) -> QueryHints:
+        """Gazetteer, officials register, abbreviations and (from ``searcher``'s segments, or
+        the latest ones) the terms holding a character, as seen by the query builder."""
 
         def place(term: str) -> tuple[str, bool] | None:
             found = self.gazetteer.resolve_place(term)
             return (found[0].name, found[1]) if found else None
 
-        return QueryHints(place=place, official=lambda term: term in self._register)
+        def is_place(prefix: str) -> bool:
+            return self.gazetteer.resolve_place(prefix) is not None
+
+        def char_terms(char: str, fieldname: str) -> list[str]:
+            if searcher is not None:
+                return self.char_grams.terms(searcher, char, fieldname)
+            with self.searcher() as s:
+                return self.char_grams.terms(s, char, fieldname)
+
+        return QueryHints(place=place, official=lambda term: term in self._register,
+                          abbreviations=lambda term: self.abbreviations.expand(term, is_place),
+                          char_terms=char_terms, pinyin=lambda term: self.pinyin().names(term))
 
     def evaluator(self, searcher: Searcher, time_limit: float | None = None) -> VectorEvaluator:
         """A vectorised evaluator for one request: it remembers the match sets it computed,

@@ -26,7 +26,8 @@ from whoosh import query as wq
 
 from indexer import segment
 
-from .exact import ExactString
+from .abbreviations import Expansion, Form
+from .exact import ExactString, SlotString
 from indexer.analysis import bigrams_of, char_units, is_han
 from indexer.normalize import normalize
 
@@ -46,6 +47,11 @@ class QueryHints:
 
     place: Callable[[str], tuple[str, bool] | None] = lambda _term: None
     official: Callable[[str], bool] = lambda _term: False
+    abbreviations: Callable[[str], list[Expansion]] = lambda _term: []
+    char_terms: Callable[[str, str], list[str]] = lambda _char, _field: []
+    """The bigram terms of a field that hold a character (:mod:`search_app.chargrams`)."""
+    pinyin: Callable[[str], list[str]] = lambda _term: []
+    """The names (officials, places) whose pinyin a term is (:mod:`search_app.pinyin`)."""
 
 
 NO_HINTS = QueryHints()
@@ -143,6 +149,37 @@ def parse_query(q: str) -> ParsedQuery:
     return ParsedQuery(groups, excluded)
 
 
+def _latin(group: list[Term]) -> str | None:
+    t = group[0]
+    if len(group) == 1 and not t.exact and not t.negated and t.text.isascii() and t.text.isalpha():
+        return t.text
+    return None
+
+
+def join_pinyin(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> ParsedQuery:
+    """Latin words typed apart that together are a name's pinyin (``Liu Xing``, ``cui shao
+    min``) become one term, so that :func:`term_query` reads them as the name."""
+    groups = parsed.groups
+    out: list[list[Term]] = []
+    i = 0
+    while i < len(groups):
+        joined = None
+        if _latin(groups[i]) is not None:
+            for j in range(len(groups), i + 1, -1):
+                words = [_latin(g) for g in groups[i:j]]
+                if all(words) and hints.pinyin(" ".join(words)):  # type: ignore[arg-type]
+                    text = " ".join(words)  # type: ignore[arg-type]
+                    joined = ([Term(text=text, title_only=groups[i][0].title_only, words=[text])], j)
+                    break
+        if joined is None:
+            out.append(groups[i])
+            i += 1
+        else:
+            out.append(joined[0])
+            i = joined[1]
+    return parsed if len(out) == len(groups) else ParsedQuery(out, parsed.excluded)
+
+
 # --- to Whoosh -----------------------------------------------------------------------
 
 
@@ -159,7 +196,7 @@ def exact_query(text: str, fieldname: str) -> wq.Query | None:
     return ExactString(fieldname, text, _PART_OF_FIELD[fieldname])
 
 
-def _tokens(word: str, title_only: bool) -> wq.Query:
+def tokens_query(word: str, title_only: bool = False) -> wq.Query:
     """A jieba word as a word token of the headline (or body): cheap postings, BM25F-ranked."""
     if title_only:
         return wq.Term("title", word)
@@ -181,9 +218,9 @@ def _exact_rest(text: str, fieldname: str, covered: wq.Query) -> wq.Query | None
     return wq.And([candidates, ExactString(fieldname, text, part)])
 
 
-def _word_query(word: str, title_only: bool) -> wq.Query:
+def word_query(word: str, title_only: bool = False) -> wq.Query:
     """One jieba word: as a word token or, where jieba cut the text differently, as an exact string."""
-    tokens = _tokens(word, title_only)
+    tokens = tokens_query(word, title_only)
     units = list(char_units(word))
     if len(units) > 1 or (units and not is_han(units[0][0][0])):
         rest = _exact_rest(word, "title_chars" if title_only else "chars", tokens)
@@ -192,25 +229,88 @@ def _word_query(word: str, title_only: bool) -> wq.Query:
     return tokens
 
 
+def form_query(form: Form, fieldname: str = "chars") -> wq.Query | None:
+    """One form of a body's name (:mod:`search_app.abbreviations`) as an exact string, or
+    its parts in order where it has a gap."""
+    if form.gapped:
+        return SlotString(fieldname, form.text, form.parts, form.pattern(), _PART_OF_FIELD[fieldname])
+    return exact_query(form.text, fieldname)
+
+
+def abbreviation_expansions(term: Term, hints: QueryHints = NO_HINTS) -> dict[str, list[Expansion]]:
+    """The other forms a term also searches: of the whole term (key ``""``) and of each of
+    its words (a short form jieba cut out of a longer term: 市发改委 → 发改委). Quoted
+    strings are searched as typed."""
+    if term.exact:
+        return {}
+    out: dict[str, list[Expansion]] = {}
+    whole = hints.abbreviations(term.text)
+    if whole:
+        out[""] = whole
+    if term.words != [term.text]:
+        for w in term.words:
+            found = hints.abbreviations(w)
+            if found:
+                out[w] = found
+    return out
+
+
+def _with_forms(query: wq.Query, expansions: list[Expansion], fieldname: str) -> wq.Query:
+    forms = [q for e in expansions if (q := form_query(e.form, fieldname)) is not None]
+    return wq.Or([query, *forms]) if forms else query
+
+
+INSIDE_WORD_SCORE = 0.01
+"""The score of an article that holds a one-character query only inside other words (晋 in
+晋城): listed after every article where the character stands as a word (BM25F > 0.1)."""
+
+
+def is_single_char(text: str) -> bool:
+    return len(text) == 1 and is_han(text)
+
+
+def char_query(char: str, title_only: bool, hints: QueryHints = NO_HINTS) -> wq.Query:
+    """A one-character term: every article holding the character (the bigram terms that
+    start or end with it, :mod:`search_app.chargrams`), those where it stands as a jieba
+    word ranked first by BM25F, the others after them (:data:`INSIDE_WORD_SCORE`)."""
+    fieldname = "title_chars" if title_only else "chars"
+    grams = hints.char_terms(char, fieldname)
+    tokens = tokens_query(char, title_only)
+    if not grams:
+        return tokens
+    inside = wq.Or([wq.Term(fieldname, g) for g in grams]) if len(grams) > 1 else wq.Term(fieldname, grams[0])
+    return wq.Or([tokens, wq.ConstantScoreQuery(inside, INSIDE_WORD_SCORE)])
+
+
 def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
     """What must match for one reader's term."""
     chars_field = "title_chars" if term.title_only else "chars"
+    if is_single_char(term.text):
+        return char_query(term.text, term.title_only, hints)
     if term.exact:
         exact = exact_query(term.text, chars_field)
-        return exact if exact is not None else _word_query(term.text, term.title_only)
-    word_parts = [_word_query(w, term.title_only) for w in term.words]
+        return exact if exact is not None else word_query(term.text, term.title_only)
+    names = hints.pinyin(term.text)
+    if names:  # liuxing: the name's articles (the Latin string itself too, as typed)
+        named = [term_query(Term(text=n, words=_words(n), title_only=term.title_only), hints) for n in names]
+        return wq.Or([word_query(term.text, term.title_only), *named])
+    forms = abbreviation_expansions(term, hints)
+    word_parts = [_with_forms(word_query(w, term.title_only), forms.get(w, []), chars_field) for w in term.words]
     by_words: wq.Query = word_parts[0] if len(word_parts) == 1 else wq.And(word_parts)
     options: list[wq.Query] = [by_words]
     if any(len(w) == 1 and is_han(w) for w in term.words) and len(term.text) > 1:
         # single characters are not indexed as such: the exact string is the only way to them
-        cheap = [_tokens(w, term.title_only) for w in term.words]
+        cheap = [tokens_query(w, term.title_only) for w in term.words]
         rest = _exact_rest(term.text, chars_field, cheap[0] if len(cheap) == 1 else wq.And(cheap))
         if rest is not None:
             options.append(rest)
+    for e in forms.get("", []):
+        if (q := form_query(e.form, chars_field)) is not None:
+            options.append(q)
     place = hints.place(term.text)
     if place and place[0] != term.text:
         # a short name (榆次) also matches the full name as a word (榆次区 is one token)
-        options.append(_tokens(place[0], term.title_only))
+        options.append(tokens_query(place[0], term.title_only))
     if place and place[1] and not term.title_only:
         # 榆次区 also finds articles that say 榆次 (or 我区 in its own paper): the region tag
         options.append(wq.Term("regions", place[0]))

@@ -376,7 +376,7 @@ class VectorEvaluator:
                 keep = np.zeros(len(found), dtype=bool)
                 for start in range(0, len(found), VERIFY_BATCH):
                     batch = found.ids[start:start + VERIFY_BATCH] - offset
-                    keep[start:start + len(batch)] = self.texts.contains(leaf, batch, q.needle, q.part)
+                    keep[start:start + len(batch)] = q.check(self.texts, leaf, batch)
                     self._check_time()
                 found = Hits(found.ids[keep], found.scores[keep])
             id_parts.append(found.ids)

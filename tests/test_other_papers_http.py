@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import REPO
+from indexer.archive import archive_from_manifest
 from indexer.build import build_index
 
 DEV = REPO / "tests" / "data" / "devpages"
@@ -21,16 +22,7 @@ DEV = REPO / "tests" / "data" / "devpages"
 
 @pytest.fixture(scope="module")
 def dev_client(tmp_path_factory, gazetteer):
-    archive = tmp_path_factory.mktemp("dev") / "archive"
-    with (DEV / "manifest.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            paper = archive / row["paper_slug"]
-            day = paper / row["issue_date"]
-            day.mkdir(parents=True, exist_ok=True)
-            home = f'\nhome_region = "{row["home_region"]}"' if row["home_region"] else ""
-            (paper / "paper.toml").write_text(f'name = "{row["paper_name"]}"{home}\n', encoding="utf-8")
-            (day / f"{int(row['page']):02d}.txt").write_text((DEV / "pages" / row["file"]).read_text(encoding="utf-8"),
-                                                             encoding="utf-8")
+    archive = archive_from_manifest(DEV / "manifest.csv", DEV / "pages", tmp_path_factory.mktemp("dev") / "archive")
     index_dir = archive.parent / "index"
     summary = build_index(archive, index_dir, gazetteer=gazetteer)
     assert summary.skipped == 0 and summary.added == 30
