@@ -31,7 +31,7 @@ from .cache import ResultCache
 from .drilldown import click_regions, effective_regions
 from .facets import FacetTable, month_histogram
 from .handle import IndexHandle
-from .partial import ENOUGH, LooseReading, loose_reading
+from .partial import ENOUGH, LooseReading, is_function_word, loose_reading, word_tag
 from .highlight import highlight_all, snippet
 from . import standalone
 from .abbreviations import GAP
@@ -39,6 +39,7 @@ from .query import (
     ParsedQuery, QueryError, QueryHints, abbreviation_expansions, is_single_char, join_pinyin, parse_query, rerank_queries, to_whoosh,
 )
 from .reading import ReadingRoom
+from .scoring import short_text_prior
 from .vector import Hits, OutOfTime, VectorEvaluator, positions_in
 
 SORTS = ("relevance", "newest", "oldest", "added")
@@ -112,6 +113,7 @@ class SearchRequest:
     params: SearchParams
     parsed: ParsedQuery
     main: wq.Query
+    loose: LooseReading | None  # the words counted for partial matches (:mod:`search_app.partial`)
     flt: wq.Query | None
     searcher: Searcher
     evaluator: VectorEvaluator
@@ -249,11 +251,14 @@ class Engine:
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def request(self, params: SearchParams, searcher: Searcher, parsed: ParsedQuery | None = None) -> SearchRequest:
-        """A search ready to run: the query compiled once, its evaluator, its deadline."""
+        """A search ready to run: the query compiled once (with what it needs from the
+        dictionary and the lexicon, before the deadline starts), its evaluator, its deadline."""
         hints = self.hints(searcher)
         parsed = join_pinyin(parsed if parsed is not None else parse_query(params.q), hints)
+        main = to_whoosh(parsed, hints)
+        loose = loose_reading(parsed)
         evaluator = self.evaluator(searcher)
-        return SearchRequest(params=params, parsed=parsed, main=to_whoosh(parsed, hints),
+        return SearchRequest(params=params, parsed=parsed, main=main, loose=loose,
                              flt=self.filter_query(params), searcher=searcher, evaluator=evaluator,
                              table=self.table(searcher), deadline=time.perf_counter() + self.time_limit,
                              time_limit=self.time_limit)
@@ -324,9 +329,11 @@ class Engine:
 
         depth = max(limit, RERANK_DEPTH)
         found = self._scored(req)
-        char = _single_char(req.parsed)
-        if char is not None and found is not None and len(found):
-            found = self._word_uses_first(req, found, char)
+        if found is not None and len(found):
+            found = self._short_prior(req, found)
+            char = _single_char(req.parsed)
+            if char is not None:
+                found = self._word_uses_first(req, found, char)
         if found is not None:
             every = found.ids
             top = _top(found, day, depth)
@@ -355,14 +362,37 @@ class Engine:
             req.timed_out = True
             return None
 
+    @staticmethod
+    def _short_prior(req: SearchRequest, found: Hits) -> Hits:
+        """Scores times :func:`~search_app.scoring.short_text_prior` of each match's body."""
+        ev = req.evaluator
+        if ev.lengths is None:
+            return found
+        scores = found.scores.copy()
+        for leaf, offset in ev.leaves:
+            lengths = ev.lengths(leaf.reader(), "body")
+            if lengths is None:
+                continue
+            lo, hi = np.searchsorted(found.ids, [offset, offset + len(lengths)])
+            if hi > lo:
+                scores[lo:hi] *= short_text_prior(lengths[found.ids[lo:hi] - offset])
+        return Hits(found.ids, scores)
+
     def _word_uses_first(self, req: SearchRequest, found: Hits, char: str) -> Hits:
         """A one-character query: the articles where the character stands as a word rank
         first (:mod:`search_app.standalone`; the newest :data:`~search_app.standalone.CHECKED`
         matches are read)."""
-        freq = segment.current().jieba.FREQ
+        tokenizer = segment.current().jieba
+        freq = tokenizer.FREQ
 
         def is_word(w: str) -> bool:
             return (freq.get(w) or 0) > 0
+
+        def next_word(text: str, i: int) -> str:
+            words = tokenizer.lcut(text[i:i + standalone.LONGEST_WORD], HMM=False)
+            return words[0] if words else ""
+
+        function_use = standalone.before_a_verb(next_word, word_tag) if is_function_word(char) else None
 
         day = req.table.day
         checked = np.sort(np.argsort(-day[found.ids].astype(np.int64), kind="stable")[:standalone.CHECKED])
@@ -372,7 +402,7 @@ class Engine:
         uses = np.zeros(len(checked), dtype=np.int64)
         for i, docnum in enumerate(found.ids[checked].tolist()):
             leaf, offset = leaves[int(np.searchsorted(offsets, docnum, side="right")) - 1]
-            uses[i] = standalone.word_uses(texts.get(leaf, docnum - offset, "all"), char, is_word)
+            uses[i] = standalone.word_uses(texts.get(leaf, docnum - offset, "all"), char, is_word, function_use)
         scores = found.scores.copy()
         scores[checked] += standalone.boosts(uses)
         return Hits(found.ids, scores)
@@ -395,7 +425,7 @@ class Engine:
         is evaluated among the candidates, so only their stored text is checked."""
         extras: dict[int, float] = {}
         candidates = np.array(sorted(scores), dtype=np.int64)
-        for query in rerank_queries(req.parsed):
+        for query in rerank_queries(req.parsed, self.hints(req.searcher)):
             weight, query.boost = query.boost, 1.0
             try:
                 found = req.evaluator.hits(query, candidates)
@@ -410,7 +440,7 @@ class Engine:
         """The articles holding most of the query's words (:mod:`search_app.partial`) that
         the strict reading did not find, when it found fewer than :data:`ENOUGH`; listed by
         how much of the query they hold, then by score (or in the requested order)."""
-        reading = loose_reading(req.parsed)
+        reading = req.loose
         if reading is None or len(strict) >= ENOUGH:
             return None
         ev, hints, table = req.evaluator, self.hints(req.searcher), req.table

@@ -14,7 +14,6 @@ What stays strict: quoted strings, headline-only terms, ``OR`` groups and ``-`` 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,7 @@ from indexer import segment
 from indexer.analysis import is_han
 
 from .query import (
-    NO_HINTS, ParsedQuery, QueryHints, Term, char_query, form_query, is_single_char, term_query, tokens_query, word_query,
+    NO_HINTS, ParsedQuery, QueryHints, Term, char_query, is_single_char, term_query, tokens_query, word_query,
 )
 
 ENOUGH = 20
@@ -33,8 +32,12 @@ listed after them (two result pages; a reader who finds 20 articles with every w
 served by them, and the loose reading costs a query per word)."""
 
 SHARE = 0.5
-"""The share of a query's words an article must hold to be listed as a partial match
-("most of the words": 2 of 3 or 4, 3 of 5 or 6; a single compound word needs all its parts)."""
+NEEDED_AT_MOST = 2.0
+"""How much of a query's words an article must hold to be listed as a partial match: half
+of them (1 of 2, 1.5 of 3: a word and half of a compound's parts; a single compound word
+needs all its parts), but never more than two words (a six-word topic query lists articles
+holding two of them). They are listed by how much they hold, the fullest first, so that a
+low threshold only lengthens the tail of the list."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,8 @@ class LooseReading:
 
     @property
     def needed(self) -> float:
-        """How much of the units an article must hold (see :data:`SHARE`)."""
-        return max(1.0, float(math.ceil(len(self.units) * SHARE)))
+        """How much of the units an article must hold (see :data:`NEEDED_AT_MOST`)."""
+        return max(1.0, min(NEEDED_AT_MOST, len(self.units) * SHARE))
 
     def words(self) -> list[str]:
         return [u.word for u in self.units]
@@ -120,12 +123,12 @@ class LooseReading:
         in the text finds the article, whatever jieba does with it there; a character, every
         article holding it)."""
         out: dict[str, wq.Query] = {}
+        words = set(self.words())
         for s in dict.fromkeys(self.strings()):
-            if is_single_char(s):
-                out[s] = char_query(s, False, hints)
-                continue
-            forms = [q for e in hints.abbreviations(s) if (q := form_query(e.form)) is not None]
-            out[s] = wq.Or([word_query(s), *forms]) if forms else word_query(s)  # 两会: also its full forms
+            if s in words:  # as a typed term matches: with its other forms and a place's region tag
+                out[s] = term_query(Term(text=s, words=[s]), hints)
+            else:
+                out[s] = char_query(s, False, hints) if is_single_char(s) else word_query(s)
         return out
 
     def scoring_query(self) -> wq.Query:

@@ -260,9 +260,10 @@ def _with_forms(query: wq.Query, expansions: list[Expansion], fieldname: str) ->
     return wq.Or([query, *forms]) if forms else query
 
 
-INSIDE_WORD_SCORE = 0.01
-"""The score of an article that holds a one-character query only inside other words (晋 in
-晋城): listed after every article where the character stands as a word (BM25F > 0.1)."""
+INSIDE_WORD_SCORE = 0.001
+"""The weight of the bigram terms that hold a one-character query (晋 in 晋城): an article
+holding it only inside words ranks by how often it does, after every article where the
+character stands as a word (their BM25F and word-use boost are above 0.1)."""
 
 
 def is_single_char(text: str) -> bool:
@@ -278,8 +279,9 @@ def char_query(char: str, title_only: bool, hints: QueryHints = NO_HINTS) -> wq.
     tokens = tokens_query(char, title_only)
     if not grams:
         return tokens
-    inside = wq.Or([wq.Term(fieldname, g) for g in grams]) if len(grams) > 1 else wq.Term(fieldname, grams[0])
-    return wq.Or([tokens, wq.ConstantScoreQuery(inside, INSIDE_WORD_SCORE)])
+    inside = wq.Or([wq.Term(fieldname, g) for g in grams], boost=INSIDE_WORD_SCORE) if len(grams) > 1 \
+        else wq.Term(fieldname, grams[0], boost=INSIDE_WORD_SCORE)
+    return wq.Or([tokens, inside])
 
 
 def term_query(term: Term, hints: QueryHints = NO_HINTS) -> wq.Query:
@@ -329,20 +331,40 @@ def boost_query(term: Term, hints: QueryHints = NO_HINTS) -> list[wq.Query]:
     return out
 
 
-def rerank_queries(parsed: ParsedQuery) -> list[wq.Query]:
+def _expanded_chunks(term: Term, hints: QueryHints) -> list[wq.Query]:
+    """A term's other forms as whole strings (太原市委 for 中国共产党太原市委员会, 监察委员会主任
+    for 监委主任): an article printing one of them holds the term as the reader meant it."""
+    fieldname = "title_chars" if term.title_only else "chars"
+    out: list[wq.Query | None] = []
+    for scope, forms in abbreviation_expansions(term, hints).items():
+        for e in forms:
+            if not scope:
+                out.append(form_query(e.form, fieldname))
+            elif not e.form.gapped and scope in term.text:
+                out.append(exact_query(term.text.replace(scope, e.form.text, 1), fieldname))
+    return [q for q in out if q is not None]
+
+
+def rerank_queries(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> list[wq.Query]:
     """Positional boosts, scored only for the top candidates (phrase matching is costly):
-    the term in the headline or lead, and a chunk's words next to each other as typed."""
+    the term in the headline or lead, and a chunk's words next to each other as typed (or
+    as its other forms write it: :mod:`search_app.abbreviations`)."""
     out: list[wq.Query] = []
     for group in parsed.groups:
         for term in group:
-            if bigrams_of(term.text):
+            if bigrams_of(term.text) and not is_single_char(term.text):
                 # headline + lead: candidates from the text's bigrams, the stored lead decides
+                # (a character's one "bigram" is the character standing between punctuation:
+                # a rare term whose score would outweigh everything; see search_app.standalone)
                 out.append(ExactString("chars", term.text, "lead", boost=LEAD_BOOST))
-            if not term.exact and len(term.words) > 1:
-                adjacent = exact_query(term.text, "title_chars" if term.title_only else "chars")
-                if adjacent is not None:
-                    adjacent.boost = ADJACENCY_BOOST
-                    out.append(adjacent)
+            if term.exact:
+                continue
+            adjacent = [exact_query(term.text, "title_chars" if term.title_only else "chars")] \
+                if len(term.words) > 1 else []
+            for q in [*adjacent, *_expanded_chunks(term, hints)]:
+                if q is not None:
+                    q.boost = ADJACENCY_BOOST
+                    out.append(q)
     return out
 
 

@@ -116,3 +116,17 @@ class CachedLengthBM25F(BM25F):
             if table is not None:
                 scorer.dfl = table.__getitem__
         return scorer
+
+
+SHORT_BODY = 16
+"""Body tokens below which an article is a pseudo-article (a caption, a crumb or a headline
+printed as an item of its own: ~30 characters); the shortest real items, a photo item's text
+or a round-up's brief, have 60 characters and more."""
+
+
+def short_text_prior(body_tokens: np.ndarray) -> np.ndarray:
+    """The factor a score is multiplied by for the length of the article's body: 1 from
+    :data:`SHORT_BODY` tokens on, down to 0.5 for a headline without a body. BM25's length
+    normalisation favours short texts; a pseudo-article holding the headline's words must
+    not outrank the article it belongs to."""
+    return np.where(body_tokens >= SHORT_BODY, 1.0, 0.5 + 0.5 * np.minimum(body_tokens, SHORT_BODY) / SHORT_BODY)

@@ -18,15 +18,19 @@ import numpy as np
 CHECKED = 2000
 """Matches whose text is read to count word uses (~5 µs each)."""
 
-WORD_USE_BOOST = 1.0
+WORD_USE_BOOST = 10.0
 """Added to the score of an article using the character as a word, plus a tenth of that
-for each further use (up to ten): above every article that holds it only inside words."""
+for each further use (up to ten): above the articles that hold it only inside words or in
+its function-word sense (a one-term BM25F score stays below it)."""
 
 LONGEST_WORD = 4
 
 
-def word_uses(text: str, char: str, is_word: Callable[[str], bool]) -> int:
-    """How many times ``char`` stands as a word in ``text`` (compact: no whitespace)."""
+def word_uses(text: str, char: str, is_word: Callable[[str], bool],
+              function_use: Callable[[str, int], bool] | None = None) -> int:
+    """How many times ``char`` stands as a word in ``text`` (compact: no whitespace);
+    ``function_use(text, i)`` says whether the occurrence at ``i`` is the character's
+    function-word sense (see :func:`before_a_verb`), which does not count."""
     uses = 0
     start = text.find(char)
     while start >= 0:
@@ -34,10 +38,25 @@ def word_uses(text: str, char: str, is_word: Callable[[str], bool]) -> int:
                       for n in range(2, LONGEST_WORD + 1)
                       for s in range(max(0, start - n + 1), start + 1)
                       if s + n <= len(text))
-        if not covered:
+        if not covered and not (function_use is not None and function_use(text, start)):
             uses += 1
         start = text.find(char, start + 1)
     return uses
+
+
+VERB_LIKE_TAGS = ("v", "p", "d", "c")
+"""What follows a conjunction or preposition used as one: a verb (并表示), a preposition (并在),
+an adverb (并将), another conjunction."""
+
+
+def before_a_verb(next_word: Callable[[str, int], str], tag: Callable[[str], str]) -> Callable[[str, int], bool]:
+    """For a character that is mostly a function word (并, 及, 和: jieba tags it c/p/d/u): an
+    occurrence followed by a verb-like word is that function word, not the name or noun the
+    reader typed (在并期间 and 并字 are 太原's short name; 并在主席台就座 is "and")."""
+    def check(text: str, i: int) -> bool:
+        following = next_word(text, i + 1)
+        return not following or tag(following).startswith(VERB_LIKE_TAGS)
+    return check
 
 
 def boosts(uses: np.ndarray) -> np.ndarray:
