@@ -53,7 +53,9 @@ def article_text(doc: dict, part: str) -> str:
         return head
     if part == "lead":
         return head + doc["body"][:LEAD_CHARS]
-    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or "", doc.get("byline") or ""])
+    # what the index holds for the article (build.article_document): photo captions too
+    return "".join([head, doc["body"], *doc.get("fragments", []), doc.get("signature") or "", doc.get("byline") or "",
+                    *doc.get("captions", [])])
 
 
 def encode(text: str) -> bytes:

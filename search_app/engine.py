@@ -392,7 +392,11 @@ class Engine:
             words = tokenizer.lcut(text[i:i + standalone.LONGEST_WORD], HMM=False)
             return words[0] if words else ""
 
-        function_use = standalone.before_a_verb(next_word, word_tag) if is_function_word(char) else None
+        def prev_word(text: str, i: int) -> str:
+            words = tokenizer.lcut(text[max(0, i - standalone.LONGEST_WORD):i], HMM=False)
+            return words[-1] if words else ""
+
+        function_use = standalone.function_sense(prev_word, next_word, word_tag) if is_function_word(char) else None
 
         day = req.table.day
         checked = np.sort(np.argsort(-day[found.ids].astype(np.int64), kind="stable")[:standalone.CHECKED])

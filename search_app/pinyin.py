@@ -23,7 +23,7 @@ MIN_LETTERS = 4
 def pinyin_key(text: str) -> str | None:
     """The key a typed string is looked up by: lower case, tone marks and spaces removed,
     ü/u:/v read as v (吕 is 'lv'); None when it is not Latin letters only."""
-    folded = unicodedata.normalize("NFD", text.strip().lower())
+    folded = unicodedata.normalize("NFD", text.strip().lower()).replace("u\u0308", "v")  # ü, ǚ
     folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("u:", "v")
     folded = re.sub(r"\s+", " ", folded)
     if not _LATIN.fullmatch(folded):

@@ -118,15 +118,18 @@ class CachedLengthBM25F(BM25F):
         return scorer
 
 
-SHORT_BODY = 16
-"""Body tokens below which an article is a pseudo-article (a caption, a crumb or a headline
-printed as an item of its own: ~30 characters); the shortest real items, a photo item's text
-or a round-up's brief, have 60 characters and more."""
+SHORT_BODY = 32
+"""Body tokens below which an article scores less: a caption, a crumb or a headline printed
+as an item of its own has ~15 tokens (~30 characters); the shortest real items, a photo
+item's text or a round-up's brief, have 60 characters (~35 tokens) and more."""
+
+SHORT_FLOOR = 0.4
+"""The factor for an item without a body (a headline alone)."""
 
 
 def short_text_prior(body_tokens: np.ndarray) -> np.ndarray:
     """The factor a score is multiplied by for the length of the article's body: 1 from
-    :data:`SHORT_BODY` tokens on, down to 0.5 for a headline without a body. BM25's length
-    normalisation favours short texts; a pseudo-article holding the headline's words must
-    not outrank the article it belongs to."""
-    return np.where(body_tokens >= SHORT_BODY, 1.0, 0.5 + 0.5 * np.minimum(body_tokens, SHORT_BODY) / SHORT_BODY)
+    :data:`SHORT_BODY` tokens on, in proportion below, never under :data:`SHORT_FLOOR`.
+    BM25's length normalisation favours short texts; a pseudo-article holding its
+    article's words must not outrank it."""
+    return np.clip(body_tokens / SHORT_BODY, SHORT_FLOOR, 1.0)

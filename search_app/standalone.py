@@ -48,14 +48,24 @@ VERB_LIKE_TAGS = ("v", "p", "d", "c")
 """What follows a conjunction or preposition used as one: a verb (并表示), a preposition (并在),
 an adverb (并将), another conjunction."""
 
+BEFORE_A_NAME_TAGS = ("p", "v")
+"""What a place's one-character name follows inside a sentence: a preposition or a verb
+(在并期间, 来晋, 驻并); after a noun (大会并讲话) the character is a conjunction again."""
 
-def before_a_verb(next_word: Callable[[str, int], str], tag: Callable[[str], str]) -> Callable[[str, int], bool]:
-    """For a character that is mostly a function word (并, 及, 和: jieba tags it c/p/d/u): an
-    occurrence followed by a verb-like word is that function word, not the name or noun the
-    reader typed (在并期间 and 并字 are 太原's short name; 并在主席台就座 is "and")."""
+
+def function_sense(prev_word: Callable[[str, int], str], next_word: Callable[[str, int], str],
+                   tag: Callable[[str], str]) -> Callable[[str, int], bool]:
+    """For a character that is mostly a function word (并, 及, 和: jieba tags it c/p/d/u):
+    whether an occurrence is that function word rather than the name or noun the reader
+    typed. It is, when a verb-like word follows (并在主席台就座, 并表示) or when inside a
+    sentence it follows anything but a preposition or verb (大会并讲话); 在并期间 and
+    （双塔、并字） are 太原's short name."""
     def check(text: str, i: int) -> bool:
         following = next_word(text, i + 1)
-        return not following or tag(following).startswith(VERB_LIKE_TAGS)
+        if not following or tag(following).startswith(VERB_LIKE_TAGS):
+            return True
+        before = prev_word(text, i)
+        return bool(before) and any(c.isalnum() for c in before[-1]) and not tag(before).startswith(BEFORE_A_NAME_TAGS)
     return check
 
 

@@ -93,6 +93,37 @@ def all_articles(app):
         return [json.loads(f["doc"]) for f in s.all_stored_fields()]
 
 
+DEV_PAGES = REPO / "tests" / "data" / "devpages"
+
+
+@pytest.fixture(scope="session")
+def dev_app(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer):
+    """The 30 development pages (other papers' layouts) laid out as an archive and indexed."""
+    from indexer.archive import archive_from_manifest
+    from search_app import create_app
+
+    archive = archive_from_manifest(DEV_PAGES / "manifest.csv", DEV_PAGES / "pages",
+                                    tmp_path_factory.mktemp("dev") / "archive")
+    index_dir = archive.parent / "index"
+    summary = build_index(archive, index_dir, gazetteer=gazetteer)
+    assert summary.skipped == 0 and summary.added == 30
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+
+
+@pytest.fixture()
+def dev_client(dev_app):
+    return dev_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def dev_articles(dev_app):
+    """Every article of the development pages as stored."""
+    import json
+
+    with dev_app.extensions["jinbao_engine"].searcher() as s:
+        return [json.loads(f["doc"]) for f in s.all_stored_fields()]
+
+
 def copy_archive(dest: Path) -> Path:
     target = dest / "archive"
     shutil.copytree(SAMPLE_ARCHIVE, target)

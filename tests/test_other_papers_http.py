@@ -11,25 +11,6 @@ import io
 import json
 import re
 
-import pytest
-
-from conftest import REPO
-from indexer.archive import archive_from_manifest
-from indexer.build import build_index
-
-DEV = REPO / "tests" / "data" / "devpages"
-
-
-@pytest.fixture(scope="module")
-def dev_client(tmp_path_factory, gazetteer):
-    archive = archive_from_manifest(DEV / "manifest.csv", DEV / "pages", tmp_path_factory.mktemp("dev") / "archive")
-    index_dir = archive.parent / "index"
-    summary = build_index(archive, index_dir, gazetteer=gazetteer)
-    assert summary.skipped == 0 and summary.added == 30
-    from search_app import create_app
-
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
-
 
 def search(client, **params) -> dict:
     resp = client.get("/api/search", query_string={"per_page": 100, **params})

@@ -55,6 +55,28 @@ def test_the_floors_measure_ranking(client, all_articles, monkeypatch):
     app.extensions["jinbao_engine"].results.clear()
 
 
+DEV_QUERIES = REPO / "tests" / "data" / "devpages_queries.json"
+# nDCG@10 on the judged queries over the development pages (issue 17, jinbao eval search
+# --pages tests/data/devpages), measured when the issue ended; the issue's floors are 0.95
+# overall and 0.90 per kind, and every floor here is the higher of those and achieved - MARGIN
+DEV_ACHIEVED = {"all": 0.968, "topic": 0.990, "abbreviation": 0.907, "single": 0.923, "pinyin": 0.986,
+                "traditional": 1.0, "filter": 0.993, "official": 0.912, "place": 1.0, "phrase": 1.0, "nothing": 1.0}
+ISSUE_FLOORS = {"all": 0.95}
+
+
+def test_judged_queries_over_other_papers_meet_the_floors(dev_client, dev_articles):
+    judged = load_queries(DEV_QUERIES)
+    assert len(judged) >= 40
+    summary = summarize(run_all(judged, flask_search(dev_client), dev_articles))
+    assert set(summary) == set(DEV_ACHIEVED)
+    overall = summary["all"]
+    assert overall.errors == 0 and overall.excluded == 0
+    assert overall.recall == 1.0  # every must-find article is listed
+    for kind, s in summary.items():
+        floor = max(ISSUE_FLOORS.get(kind, 0.90), DEV_ACHIEVED[kind] - MARGIN)
+        assert s.ndcg >= floor, (kind, s.ndcg, floor)
+
+
 def _han_runs(doc: dict) -> list[str]:
     text = "".join([doc.get("title") or "", *doc.get("subtitles", []), doc["body"], *doc.get("fragments", [])])
     return [r for r in re.findall(r"[\u4e00-\u9fff]+", re.sub(r"\s+", "", text)) if len(r) >= 2]
