@@ -4,50 +4,41 @@ Characters are not indexed alone; every occurrence of a character is the first o
 second unit of a bigram term of the ``chars`` field, or a run of its own (a term of one
 unit: :class:`indexer.analysis.CharBigramTokenizer`). So the articles holding a character
 are exactly those with a term that starts with it (a prefix range of the sorted lexicon) or
-ends with it. The second kind needs the lexicon by last character, built once per segment
-the first time a one-character query reaches it (segments never change; the map is kept by
-segment id, so a new commit builds it only for its new segments).
+ends with it. The second kind needs the lexicon by last character: written with each
+segment's columns at commit (:class:`indexer.columns.BigramsByLast`), computed here for a
+segment without them (an older index; the headline field), and kept by segment id.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
-import numpy as np
-
-from indexer.analysis import is_han
-
-
-class SegmentGrams:
-    """One segment's bigram terms of one field, ordered by their last character."""
-
-    def __init__(self, reader, fieldname: str) -> None:
-        pairs: list[str] = []
-        longer: list[str] = []  # a unit of ASCII letters or digits with a character (gdp增)
-        for raw in reader.lexicon(fieldname):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if len(term) == 2:
-                pairs.append(term)
-            elif len(term) > 2 and is_han(term[-1]):
-                longer.append(term)
-        grams = np.array(pairs, dtype="U2")
-        last = np.array([ord(t[1]) for t in pairs], dtype=np.uint32)
-        order = np.argsort(last, kind="stable")
-        self.grams, self.last = grams[order], last[order]
-        self.longer = longer
-
-    def ending_with(self, char: str) -> list[str]:
-        code = ord(char)
-        lo, hi = np.searchsorted(self.last, [code, code + 1])
-        return [*self.grams[lo:hi].tolist(), *(t for t in self.longer if t[-1] == char)]
+from indexer import columns
+from indexer.columns import BigramsByLast
 
 
 class CharGrams:
     """Per-segment :class:`SegmentGrams`, owned by the index handle."""
 
-    def __init__(self) -> None:
-        self.segments: dict[tuple[str, str], SegmentGrams] = {}
+    def __init__(self, locate: Callable[[], Path | None] | None = None) -> None:
+        self.locate = locate  # the generation whose columns hold the segments' maps
+        self.segments: dict[tuple[str, str], BigramsByLast] = {}
         self.lock = threading.Lock()
+
+    def _by_last(self, reader, segment_id: str | None, fieldname: str) -> BigramsByLast:
+        key = (segment_id or str(id(reader)), fieldname)
+        grams = self.segments.get(key)
+        if grams is None:
+            generation = self.locate() if self.locate is not None else None
+            if fieldname == "chars" and generation is not None and segment_id is not None:
+                grams = columns.load_grams(generation, segment_id)
+            if grams is None:  # not written with the segment (an older index; headlines)
+                grams = BigramsByLast.compute(reader, fieldname)
+            with self.lock:
+                self.segments[key] = grams
+        return grams
 
     def terms(self, searcher, char: str, fieldname: str = "chars") -> list[str]:
         """Every term of ``fieldname`` in ``searcher``'s segments that holds ``char`` (as
@@ -60,11 +51,6 @@ class CharGrams:
                 continue
             found.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(fieldname, char))
             segment = reader.segment() if hasattr(reader, "segment") else None
-            key = (segment.segment_id() if segment is not None else str(id(reader)), fieldname)
-            grams = self.segments.get(key)
-            if grams is None:
-                grams = SegmentGrams(reader, fieldname)
-                with self.lock:
-                    self.segments[key] = grams
+            grams = self._by_last(reader, segment.segment_id() if segment is not None else None, fieldname)
             found.update(grams.ending_with(char))
         return sorted(found)

@@ -66,7 +66,7 @@ class IndexHandle:
         self.postings = PostingCache()
         self.texts = TextCache(locate=lambda: self.active)
         self.abbreviations = AbbreviationTable.load()
-        self.char_grams = CharGrams()
+        self.char_grams = CharGrams(locate=lambda: self.active)
         self._pinyin: tuple[object, PinyinNames] | None = None
         self.weighting = CachedLengthBM25F(self.lengths)
         self.gazetteer = gazetteer or Gazetteer.load()

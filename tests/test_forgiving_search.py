@@ -164,6 +164,25 @@ def test_a_single_character_finds_exactly_the_articles_holding_it(dev_client, de
         assert {r["id"] for r in search(dev_client, q=f'"{char}"')["results"]} == expected, char
 
 
+def test_the_bigram_map_written_with_the_columns_is_the_lexicons(dev_app):
+    """The terms ending with a character come from the map each segment's columns hold; a
+    segment without it (an older index) is read from its lexicon, with the same answer."""
+    from indexer import columns
+    from search_app.chargrams import CharGrams
+
+    handle = dev_app.extensions["jinbao_engine"].index
+    with handle.searcher() as s:
+        for leaf, _offset in s.leaf_searchers():
+            sid = leaf.reader().segment().segment_id()
+            stored = columns.load_grams(handle.active, sid)
+            assert stored is not None
+            computed = columns.BigramsByLast.compute(leaf.reader())
+            for char in "晋并会议市":
+                assert stored.ending_with(char) == computed.ending_with(char), char
+        for char in "晋并会":
+            assert CharGrams(locate=lambda: handle.active).terms(s, char) == CharGrams().terms(s, char)
+
+
 def test_where_the_character_stands_as_a_word_ranks_first(dev_client, dev_articles):
     freq = segment.current().jieba.FREQ
     docs = by_id(dev_articles)
