@@ -384,9 +384,13 @@ class Engine:
         matches are read)."""
         tokenizer = segment.current().jieba
         freq = tokenizer.FREQ
+        known: dict[str, bool] = {}  # the same few windows (晋中, 晋中市) recur in every text
 
         def is_word(w: str) -> bool:
-            return (freq.get(w) or 0) > 0
+            found = known.get(w)
+            if found is None:
+                found = known[w] = (freq.get(w) or 0) > 0
+            return found
 
         def next_word(text: str, i: int) -> str:
             words = tokenizer.lcut(text[i:i + standalone.LONGEST_WORD], HMM=False)
