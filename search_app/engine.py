@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from collections import Counter
 
@@ -25,6 +26,7 @@ from whoosh.searching import Searcher
 
 from indexer import segment
 from indexer.gazetteer import Gazetteer
+from indexer.texts import article_text, compact
 
 from .cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from .cache import ResultCache
@@ -34,7 +36,7 @@ from .handle import IndexHandle
 from .partial import ENOUGH, LooseReading, is_function_word, loose_reading, word_tag
 from .highlight import highlight_all, snippet
 from . import standalone
-from .abbreviations import GAP
+from .abbreviations import GAP, Form
 from .query import (
     ParsedQuery, QueryError, QueryHints, abbreviation_expansions, is_single_char, join_pinyin, parse_query, rerank_queries, to_whoosh,
 )
@@ -113,7 +115,6 @@ class SearchRequest:
     params: SearchParams
     parsed: ParsedQuery
     main: wq.Query
-    loose: LooseReading | None  # the words counted for partial matches (:mod:`search_app.partial`)
     flt: wq.Query | None
     searcher: Searcher
     evaluator: VectorEvaluator
@@ -256,9 +257,8 @@ class Engine:
         hints = self.hints(searcher)
         parsed = join_pinyin(parsed if parsed is not None else parse_query(params.q), hints)
         main = to_whoosh(parsed, hints)
-        loose = loose_reading(parsed)
         evaluator = self.evaluator(searcher)
-        return SearchRequest(params=params, parsed=parsed, main=main, loose=loose,
+        return SearchRequest(params=params, parsed=parsed, main=main,
                              flt=self.filter_query(params), searcher=searcher, evaluator=evaluator,
                              table=self.table(searcher), deadline=time.perf_counter() + self.time_limit,
                              time_limit=self.time_limit)
@@ -448,8 +448,17 @@ class Engine:
         """The articles holding most of the query's words (:mod:`search_app.partial`) that
         the strict reading did not find, when it found fewer than :data:`ENOUGH`; listed by
         how much of the query they hold, then by score (or in the requested order)."""
-        reading = req.loose
-        if reading is None or len(strict) >= ENOUGH:
+        if len(strict) >= ENOUGH:
+            return None
+        # read only when needed: the first reading loads jieba's part-of-speech table (~1 s),
+        # which is not the search's time: the deadline moves by it
+        began = time.perf_counter()
+        reading = loose_reading(req.parsed)
+        spent = time.perf_counter() - began
+        req.deadline += spent
+        if req.evaluator.deadline is not None:
+            req.evaluator.deadline += spent
+        if reading is None:
             return None
         ev, hints, table = req.evaluator, self.hints(req.searcher), req.table
         try:
@@ -517,9 +526,11 @@ class Engine:
         ranked, matched = self._ranked(req, start + params.per_page)
         total = len(matched)
         expansions = self.expansions(parsed, req.searcher)
-        strings = sorted({*parsed.highlight_strings(),
-                          *(p for e in expansions for n in e["also"] for p in n.split(GAP) if p)}, key=len, reverse=True)
-        results = self._results(req, ranked[start:], strings)
+        strings = sorted({*parsed.highlight_strings(), *(n for e in expansions for n in e["also"] if GAP not in n)},
+                         key=len, reverse=True)
+        # a form with a gap (政协…市委员会) is marked where it matched, as the article prints it
+        gapped = [Form(n).pattern() for e in expansions for n in e["also"] if GAP in n]
+        results = self._results(req, ranked[start:], strings, gapped)
         partial = self._partial(req, matched)
         listed = total + (len(partial) if partial else 0)
         partial_results: list[dict[str, Any]] = []
@@ -527,7 +538,7 @@ class Engine:
             first = max(0, start - total)
             loose = [int(n) for n in partial.ids[first:first + params.per_page - len(results)]]
             shown = sorted({*strings, *partial.reading.strings()}, key=len, reverse=True)
-            for n, result in zip(loose, self._results(req, loose, shown), strict=True):
+            for n, result in zip(loose, self._results(req, loose, shown, gapped), strict=True):
                 result["missing"] = partial.reading.missing(n, partial.found)
                 partial_results.append(result)
         data: dict[str, Any] = {
@@ -593,15 +604,23 @@ class Engine:
                 offer(f"只检索“{t.text}”", replace(params, q=t.text))
         return out
 
-    def _results(self, req: SearchRequest, docnums: list[int], strings: list[str]) -> list[dict[str, Any]]:
+    def _results(self, req: SearchRequest, docnums: list[int], strings: list[str],
+                 patterns: list[re.Pattern[str]] = ()) -> list[dict[str, Any]]:
         """The shown hits with their snippets; highlighting counts against the query's time
-        budget: past it the remaining hits are shown unmarked and the answer is incomplete."""
+        budget: past it the remaining hits are shown unmarked and the answer is incomplete.
+        ``patterns`` (forms with a gap) add what they match in each hit's text to its strings."""
         out = []
         for n in docnums:
             late = time.perf_counter() > req.deadline
             if late:
                 req.timed_out = True
-            out.append(self._result(json.loads(req.searcher.stored_fields(n)["doc"]), [] if late else strings))
+            doc = json.loads(req.searcher.stored_fields(n)["doc"])
+            marked = strings
+            if patterns and not late:
+                text = compact(article_text(doc, "all"))
+                found = {m.group(0) for p in patterns for m in p.finditer(text)}
+                marked = sorted({*strings, *found}, key=len, reverse=True) if found else strings
+            out.append(self._result(doc, [] if late else marked))
         return out
 
     def _result(self, doc: dict, strings: list[str]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from indexer.register import REGISTER_FILE, load_register
 
 from .abbreviations import AbbreviationTable
 from .chargrams import CharGrams
-from .pinyin import PinyinNames
+from .pinyin import PinyinNames, pinyin_key
 from .exact import TextCache
 from .facets import FacetTable
 from .postings import PostingCache
@@ -220,7 +220,9 @@ class IndexHandle:
 
         return QueryHints(place=place, official=lambda term: term in self._register,
                           abbreviations=lambda term: self.abbreviations.expand(term, is_place),
-                          char_terms=char_terms, pinyin=lambda term: self.pinyin().names(term))
+                          char_terms=char_terms,
+                          # (the names' pinyin is built on the first Latin term, not on every query)
+                          pinyin=lambda term: self.pinyin().names(term) if pinyin_key(term) else [])
 
     def evaluator(self, searcher: Searcher, time_limit: float | None = None) -> VectorEvaluator:
         """A vectorised evaluator for one request: it remembers the match sets it computed,

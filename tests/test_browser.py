@@ -196,3 +196,36 @@ def test_keyboard_reaches_search_and_skip_link(browser, server):
     assert active.get_attribute("class") == "skip" and active.get_attribute("href").endswith("#main")
     labels = browser.find_elements(By.CSS_SELECTOR, "label[for=q]")
     assert labels and browser.find_element(By.ID, "q").get_attribute("type") == "search"
+
+
+@pytest.fixture(scope="module")
+def dev_server(dev_app):
+    """The development pages' index served like the sample's."""
+    import waitress
+
+    srv = waitress.create_server(dev_app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+
+
+def test_partial_matches_and_expansions_are_said_on_the_page(browser, dev_server):
+    """Issue 17 as a reader sees it: the articles holding part of a question below a heading
+    that says so, each with what it lacks; an abbreviation's full forms said and marked."""
+    for size in (DESKTOP, PHONE):
+        browser.set_window_size(*size)
+        browser.get(dev_server + "/?q=" + quote("两会选举新区长"))
+        head = browser.find_element(By.ID, "partial-head").text
+        assert "包含部分检索词" in head
+        missing = browser.find_elements(By.CSS_SELECTOR, ".partial-hits .missing")
+        assert missing and all(m.text.startswith("不含：") for m in missing)
+        assert no_horizontal_scroll(browser), size
+        shot(browser, "partial", size)
+    browser.set_window_size(*DESKTOP)
+    browser.get(dev_server + "/?q=" + quote("市政协"))
+    said = browser.find_element(By.CSS_SELECTOR, ".expansions").text
+    assert "政协…市委员会（市政协的全称）" in said
+    assert browser.find_elements(By.CSS_SELECTOR, ".hits mark")
+    browser.get(dev_server + "/?q=Gaoping")
+    assert "高平市（gaoping的拼音）" in browser.find_element(By.CSS_SELECTOR, ".expansions").text
