@@ -28,9 +28,8 @@ ARTIFACTS = REPO / "test-artifacts"
 DESKTOP, PHONE = (1280, 900), (375, 812)
 
 
-@pytest.fixture(scope="module")
-def server(app):
-    """The real app served by waitress on a free loopback port."""
+def _served(app):
+    """The real app served by waitress on a free loopback port (yields its address)."""
     import waitress
 
     srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -38,6 +37,11 @@ def server(app):
     thread.start()
     yield f"http://127.0.0.1:{srv.effective_port}"
     srv.close()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    yield from _served(app)
 
 
 @pytest.fixture(scope="module")
@@ -201,13 +205,7 @@ def test_keyboard_reaches_search_and_skip_link(browser, server):
 @pytest.fixture(scope="module")
 def dev_server(dev_app):
     """The development pages' index served like the sample's."""
-    import waitress
-
-    srv = waitress.create_server(dev_app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    yield from _served(dev_app)
 
 
 def test_partial_matches_and_expansions_are_said_on_the_page(browser, dev_server):
