@@ -31,7 +31,6 @@ from pathlib import Path
 
 import difflib
 
-from whoosh import index as windex
 from whoosh import writing
 from whoosh.index import FileIndex
 
@@ -41,7 +40,7 @@ from .archive import PageRef, Problem, content_hash, scan_archive
 from .faults import checkpoint
 from .spill import Spilled, SpillWriter
 from .indexdir import (  # noqa: F401 - the index directory's API, also imported from here
-    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, index_size, load_manifest, save_manifest, load_stamps, JIEBA_BASE_DIR, load_aliases, save_aliases,
+    INDEX_NAME, CURRENT_FILE, GENERATION_PREFIX, META_FILE, MANIFEST_FILE, USERDICT_FILE, DAMAGE_ERRORS, IndexDamaged, damage_message, quiet_leaks, check_index, remove_leftovers, write_userdict, read_userdict, load_meta, _atomic_write, active_dir, new_generation, switch_to, open_index, open_generation, create_generation_index, index_size, load_manifest, save_manifest, load_stamps, JIEBA_BASE_DIR, load_aliases, save_aliases,
 )
 from .locking import RunLock
 from .article import Article
@@ -366,7 +365,7 @@ def _write_run(plan: RunPlan, gazetteer: Gazetteer, summary: IndexSummary, spill
     target = new_generation(plan.index_dir) if plan.rebuild else plan.current
     assert target is not None
     try:
-        ix = windex.create_in(str(target), build_schema(), indexname=INDEX_NAME) if plan.rebuild else plan.ix_old
+        ix = create_generation_index(target, build_schema()) if plan.rebuild else plan.ix_old
         # the dictionary is written before the commit: a superset is harmless, a missing word is not
         write_userdict(target, plan.words)
         _atomic_write(target / META_FILE,
@@ -430,7 +429,7 @@ def _open_current(current: Path | None, rebuild: bool) -> tuple[FileIndex | None
             return None, {}
     with quiet_leaks():
         try:
-            ix = windex.open_dir(str(current), indexname=INDEX_NAME)
+            ix = open_generation(current)
             return ix, load_manifest(current, ix)
         except DAMAGE_ERRORS as exc:
             message = damage_message(current, exc)
@@ -674,7 +673,7 @@ def ensure_derived(index_dir: Path) -> None:
     active = active_dir(index_dir)
     if active is None:
         return
-    ix = windex.open_dir(str(active), indexname=INDEX_NAME)
+    ix = open_generation(active)
     if register_generation(active) != ix.latest_generation():
         finish(active, ix, load_manifest(active, ix))
     else:

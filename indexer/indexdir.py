@@ -201,6 +201,20 @@ def open_index(index_dir: Path, *, mmap: bool = True) -> FileIndex:
     return FileStorage(str(active), supports_mmap=mmap).open_index(indexname=INDEX_NAME)
 
 
+def open_generation(generation: Path) -> FileIndex:
+    """Open one generation folder's index for writing and reading in the indexer, without
+    mmap: with it, every reader Whoosh opens copies each segment's files into memory (its
+    ``BufferFile``), and the indexer opens readers over every segment after each commit (the
+    columns, the manifest, the register) — at 1,000,000 articles that was the build's 8.7 GB
+    peak and most of a re-index run's fixed cost."""
+    return FileStorage(str(generation), supports_mmap=False).open_index(indexname=INDEX_NAME)
+
+
+def create_generation_index(generation: Path, schema) -> FileIndex:
+    """A new, empty index in a generation folder (opened as :func:`open_generation` opens)."""
+    return FileStorage(str(generation), supports_mmap=False).create().create_index(schema, indexname=INDEX_NAME)
+
+
 def index_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
