@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import stat
 import tomllib
@@ -110,11 +111,14 @@ def parse_date_dir(name: str) -> dt.date:
         raise ValueError(f"folder name is not a valid date: {exc}") from exc
 
 
-def _entries(folder: Path, result: ScanResult, prefix: str) -> list[Path] | None:
-    """The visible entries of a folder, or None (reported; its pages are not removed) if it
-    cannot be read."""
+def _entries(folder: Path, result: ScanResult, prefix: str) -> list[os.DirEntry] | None:
+    """The visible entries of a folder by name, or None (reported; its pages are not
+    removed) if it cannot be read. ``os.scandir`` gives each entry's type with the listing,
+    so a page costs one ``stat`` (its size and time), not three (1M-article archive: 50,000
+    pages, the scan of a re-index with nothing to do)."""
     try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        with os.scandir(folder) as listing:
+            return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
         result.problems.append(Problem(folder, f"cannot read folder: {exc.strerror or exc}; skipped, "
                                                "its pages stay in the index as they are"))
@@ -122,12 +126,13 @@ def _entries(folder: Path, result: ScanResult, prefix: str) -> list[Path] | None
         return None
 
 
-def _outside(path: Path, root: Path) -> str | None:
+def _outside(path: Path, root: Path, is_link: bool | None = None) -> str | None:
     """Why ``path`` may not be read: a link that leads outside the archive (or nowhere).
 
     The scan checks a folder before it lists it, so an entry that is not itself a link lies
-    where its checked folder does (one ``lstat``, not a ``realpath`` per page)."""
-    if not path.is_symlink():
+    where its checked folder does (``is_link`` from the listing, else one ``lstat``; not a
+    ``realpath`` per page)."""
+    if not (path.is_symlink() if is_link is None else is_link):
         return None
     try:
         target = path.resolve(strict=True)
@@ -136,6 +141,13 @@ def _outside(path: Path, root: Path) -> str | None:
     if target != root and root not in target.parents:
         return f"link to {target}, outside the archive: not read"
     return None
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = None) -> ScanResult:
@@ -147,18 +159,18 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
         result.problems.append(Problem(root, "archive folder does not exist or is not a folder"))
         return result
     real_root = root.resolve()
-    folders = _entries(root, result, "")
-    for folder in folders or []:
-        if paper is not None and folder.name != paper:
+    for entry in _entries(root, result, "") or []:
+        folder = root / entry.name
+        if paper is not None and entry.name != paper:
             continue
-        if (why := _outside(folder, real_root)) is not None:
+        if (why := _outside(folder, real_root, entry.is_symlink())) is not None:
             result.problems.append(Problem(folder, why))
-            result.unreadable.append(f"{folder.name}/")
+            result.unreadable.append(f"{entry.name}/")
             continue
-        if not folder.is_dir():
+        if not _is_dir(entry):
             result.problems.append(Problem(folder, "not a paper folder (expected PAPER/paper.toml and PAPER/YYYY-MM-DD/)"))
             continue
-        if not SLUG_RE.fullmatch(folder.name):
+        if not SLUG_RE.fullmatch(entry.name):
             result.problems.append(Problem(folder, "paper folder name must be a slug of a-z, 0-9, - and _"))
             continue
         try:
@@ -167,34 +179,36 @@ def scan_archive(root: Path, paper: str | None = None, since: dt.date | None = N
             info = load_paper(folder)
         except ValueError as exc:
             result.problems.append(Problem(folder / "paper.toml", str(exc)))
-            result.unreadable.append(f"{folder.name}/")
+            result.unreadable.append(f"{entry.name}/")
             continue
         result.papers[info.slug] = info
-        for day in _entries(folder, result, f"{folder.name}/") or []:
-            if day.name == "paper.toml":
+        for day_entry in _entries(folder, result, f"{entry.name}/") or []:
+            if day_entry.name == "paper.toml":
                 continue
-            if (why := _outside(day, real_root)) is not None:
+            day = folder / day_entry.name
+            if (why := _outside(day, real_root, day_entry.is_symlink())) is not None:
                 result.problems.append(Problem(day, why))
-                result.unreadable.append(f"{folder.name}/{day.name}/")
+                result.unreadable.append(f"{entry.name}/{day_entry.name}/")
                 continue
-            if not day.is_dir():
+            if not _is_dir(day_entry):
                 result.problems.append(Problem(day, "unexpected file in a paper folder (pages go in YYYY-MM-DD/ folders)"))
                 continue
             try:
-                date = parse_date_dir(day.name)
+                date = parse_date_dir(day_entry.name)
             except ValueError as exc:
                 result.problems.append(Problem(day, str(exc)))
                 continue
             if since is not None and date < since:
                 continue
             seen: dict[int, Path] = {}
-            for page_file in _entries(day, result, f"{folder.name}/{day.name}/") or []:
-                m = PAGE_FILE_RE.fullmatch(page_file.name)
-                if m and (why := _outside(page_file, real_root)) is not None:
+            for file_entry in _entries(day, result, f"{entry.name}/{day_entry.name}/") or []:
+                page_file = day / file_entry.name
+                m = PAGE_FILE_RE.fullmatch(file_entry.name)
+                if m and (why := _outside(page_file, real_root, file_entry.is_symlink())) is not None:
                     result.problems.append(Problem(page_file, why))
                     continue
                 try:
-                    st = page_file.stat() if m else None
+                    st = file_entry.stat() if m else None
                 except OSError:
                     st = None
                 if st is None or not stat.S_ISREG(st.st_mode):
