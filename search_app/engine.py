@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from dataclasses import dataclass, field, replace
@@ -605,7 +606,7 @@ class Engine:
         return out
 
     def _results(self, req: SearchRequest, docnums: list[int], strings: list[str],
-                 patterns: list[re.Pattern[str]] = ()) -> list[dict[str, Any]]:
+                 patterns: Sequence[re.Pattern[str]] = ()) -> list[dict[str, Any]]:
         """The shown hits with their snippets; highlighting counts against the query's time
         budget: past it the remaining hits are shown unmarked and the answer is incomplete.
         ``patterns`` (forms with a gap) add what they match in each hit's text to its strings."""
