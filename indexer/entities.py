@@ -56,8 +56,7 @@ def _tokenizer() -> jieba.Tokenizer:
     return segment.current().jieba
 
 
-def pos_tokenizer():
-    """jieba's part-of-speech tagger over the current segmenter's dictionary (built once per segmenter)."""
+def _pos_tokenizer():
     global _POSTOK
     tok = _tokenizer()
     with _TOK_LOCK:
@@ -374,7 +373,7 @@ def _resolve(
     if len(prefs) == 1 and not _embedded_in_word(text, start, end, idx):
         lo = max(0, start - 4)
         pos = 0
-        for w in pos_tokenizer().cut(text[lo : end + 4]):
+        for w in _pos_tokenizer().cut(text[lo : end + 4]):
             ws = lo + pos
             pos += len(w.word)
             if ws == start and w.word == form.text:

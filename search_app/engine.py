@@ -116,6 +116,7 @@ class SearchRequest:
     params: SearchParams
     parsed: ParsedQuery
     main: wq.Query
+    hints: QueryHints  # what the query builder knows, from this request's searcher
     flt: wq.Query | None
     searcher: Searcher
     evaluator: VectorEvaluator
@@ -259,7 +260,7 @@ class Engine:
         parsed = join_pinyin(parsed if parsed is not None else parse_query(params.q), hints)
         main = to_whoosh(parsed, hints)
         evaluator = self.evaluator(searcher)
-        return SearchRequest(params=params, parsed=parsed, main=main,
+        return SearchRequest(params=params, parsed=parsed, main=main, hints=hints,
                              flt=self.filter_query(params), searcher=searcher, evaluator=evaluator,
                              table=self.table(searcher), deadline=time.perf_counter() + self.time_limit,
                              time_limit=self.time_limit)
@@ -434,7 +435,7 @@ class Engine:
         is evaluated among the candidates, so only their stored text is checked."""
         extras: dict[int, float] = {}
         candidates = np.array(sorted(scores), dtype=np.int64)
-        for query in rerank_queries(req.parsed, self.hints(req.searcher)):
+        for query in rerank_queries(req.parsed, req.hints):
             weight, query.boost = query.boost, 1.0
             try:
                 found = req.evaluator.hits(query, candidates)
@@ -451,8 +452,8 @@ class Engine:
         how much of the query they hold, then by score (or in the requested order)."""
         if len(strict) >= ENOUGH:
             return None
-        # read only when needed: the first reading loads jieba's part-of-speech table (~1 s),
-        # which is not the search's time: the deadline moves by it
+        # read only when needed: the first reading loads jieba's word tags (~0.4 s), which
+        # is not the search's time: the deadline moves by it
         began = time.perf_counter()
         reading = loose_reading(req.parsed)
         spent = time.perf_counter() - began
@@ -461,7 +462,7 @@ class Engine:
             req.evaluator.deadline += spent
         if reading is None:
             return None
-        ev, hints, table = req.evaluator, self.hints(req.searcher), req.table
+        ev, hints, table = req.evaluator, req.hints, req.table
         try:
             found = {s: ev.ids(q) for s, q in reading.queries(hints).items()}
             coverage = reading.coverage(found, ev.size)
@@ -489,14 +490,15 @@ class Engine:
         order = np.lexsort((ids, -table.day[ids].astype(np.int64), -np.round(scores, 6), -coverage[ids]))
         return PartialMatches(reading, ids[order], found)
 
-    def expansions(self, parsed: ParsedQuery, searcher: Searcher | None = None) -> list[dict[str, Any]]:
+    def expansions(self, parsed: ParsedQuery, searcher: Searcher | None = None,
+                   hints: QueryHints | None = None) -> list[dict[str, Any]]:
         """Every place name a query term also searches, said to the reader (nothing matches
         silently): a former name's current name (今名), a short name's full name (全称), a
         current name's former names (旧称: articles printing them are tagged with it), and the
         articles tagged with the division (地区标注: they may say only 我市/我区 in their own
         paper, a short or a former name)."""
         out: list[dict[str, Any]] = []
-        hints = self.hints(searcher)
+        hints = hints or self.hints(searcher)
         for group in parsed.groups:
             for term in group:
                 if term.exact:
@@ -526,7 +528,7 @@ class Engine:
         start = (params.page - 1) * params.per_page
         ranked, matched = self._ranked(req, start + params.per_page)
         total = len(matched)
-        expansions = self.expansions(parsed, req.searcher)
+        expansions = self.expansions(parsed, req.searcher, req.hints)
         strings = sorted({*parsed.highlight_strings(), *(n for e in expansions for n in e["also"] if GAP not in n)},
                          key=len, reverse=True)
         # a form with a gap (政协…市委员会) is marked where it matched, as the article prints it

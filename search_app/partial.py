@@ -25,7 +25,8 @@ from indexer import segment
 from indexer.analysis import is_han
 
 from .query import (
-    NO_HINTS, ParsedQuery, QueryHints, Term, char_query, is_single_char, term_query, tokens_query, word_query,
+    NO_HINTS, ParsedQuery, QueryHints, Term, char_query, group_query, is_single_char, term_query, tokens_query,
+    word_query,
 )
 
 ENOUGH = 20
@@ -153,10 +154,7 @@ class LooseReading:
         return wq.Or([tokens_query(s) for s in dict.fromkeys(self.strings())])
 
     def required_query(self, hints: QueryHints = NO_HINTS) -> wq.Query | None:
-        clauses = []
-        for group in self.required:
-            options = [term_query(t, hints) for t in group]
-            clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+        clauses = [group_query(group, hints) for group in self.required]
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else wq.And(clauses)

@@ -368,14 +368,19 @@ def rerank_queries(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> list[wq
     return out
 
 
+def group_query(group: list[Term], hints: QueryHints = NO_HINTS) -> wq.Query:
+    """One AND clause of a parsed query: its term, or its OR-ed terms."""
+    options = [term_query(t, hints) for t in group]
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
 def to_whoosh(parsed: ParsedQuery, hints: QueryHints = NO_HINTS) -> wq.Query:
     """The Whoosh query for a parsed query (``Every`` when there are no positive terms);
     see :func:`rerank_queries` for the boosts applied to the top candidates."""
     clauses: list[wq.Query] = []
     boosts: list[wq.Query] = []
     for group in parsed.groups:
-        options = [term_query(t, hints) for t in group]
-        clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+        clauses.append(group_query(group, hints))
         for t in group:
             boosts += boost_query(t, hints)
     positive: wq.Query = wq.Every() if not clauses else clauses[0] if len(clauses) == 1 else wq.And(clauses)
